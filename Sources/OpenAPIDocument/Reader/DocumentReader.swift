@@ -1,0 +1,299 @@
+import Foundation
+
+/// Stage 2: located YAML nodes -> typed, resolved `OpenAPIDocument`.
+///
+/// The reader walks the tree once, reporting every problem it meets and carrying on
+/// with the most faithful reading. Non-schema `$ref`s are followed as they are met
+/// (memoised by target node); schema `$ref`s are queued and resolved after the walk,
+/// so that recursion depth follows the document's nesting, never its reference graph.
+final class DocumentReader {
+    var files: [SourceFile] = []
+    private var fileIndexByPath: [String: Int32] = [:]
+    var diagnostics = Diagnostics()
+    var schemas = SchemaTable()
+    let limits: YAMLParser.Limits
+    let readFile: (String) -> [UInt8]?
+    var is31 = true
+
+    /// Schema `$ref`s waiting for resolution: the referring schema and the `$ref` value node.
+    var pendingSchemaRefs: [(schema: SchemaID, refNode: NodeRef, ref: String)] = []
+    var pendingDiscriminators: [(schema: SchemaID, key: String, refNode: NodeRef)] = []
+    /// Objects already read at a `$ref` target, so each is read (and diagnosed) once.
+    var memo: [NodeRef: any Sendable] = [:]
+    /// Targets being read right now, to catch `$ref` cycles between non-schema objects.
+    var inProgress: Set<NodeRef> = []
+    private var pointerCache: [String: NodeRef?] = [:]
+    private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
+    /// `nullable` inside a 3.1 document: counted and reported once.
+    var nullableIn31: (count: Int, first: NodeRef?) = (0, nil)
+
+    init(limits: YAMLParser.Limits, readFile: @escaping (String) -> [UInt8]?) {
+        self.limits = limits
+        self.readFile = readFile
+    }
+
+    // MARK: Files
+
+    /// Parses a file into the file list (once per path); nil when it could not be read or parsed at all.
+    func loadFile(_ path: String, bytes: [UInt8]? = nil, requestedAt: NodeRef? = nil) -> Int32? {
+        if let index = fileIndexByPath[path] { return index }
+        guard let data = bytes ?? readFile(path) else {
+            if let requestedAt {
+                error("cannot read the file '\(path)' that this $ref points into", requestedAt)
+            } else {
+                diagnostics.error("cannot read the file", at: SourceLocation(file: path, line: 1, column: 1))
+            }
+            return nil
+        }
+        let result = YAMLParser.parse(data, file: path, limits: limits)
+        diagnostics.append(contentsOf: result.diagnostics)
+        guard result.complete, result.tree.root != nil else { return nil }
+        let index = Int32(files.count)
+        files.append(SourceFile(path: path, tree: result.tree))
+        fileIndexByPath[path] = index
+        return index
+    }
+
+    // MARK: Node access
+
+    @inline(__always) func tree(_ n: NodeRef) -> YAMLTree { files[Int(n.file)].tree }
+
+    func location(_ n: NodeRef) -> SourceLocation {
+        let file = files[Int(n.file)]
+        return SourceLocation(file: file.path, line: file.tree.line(n.node), column: file.tree.column(n.node), pointer: file.tree.pointer(n.node))
+    }
+
+    func error(_ message: String, _ n: NodeRef) { diagnostics.error(message, at: location(n)) }
+    func warning(_ message: String, _ n: NodeRef) { diagnostics.warning(message, at: location(n)) }
+
+    func describe(_ n: NodeRef) -> String {
+        let t = tree(n)
+        switch t.kind(n.node) {
+        case .mapping: return "a mapping"
+        case .sequence: return "a sequence"
+        case .scalar:
+            switch t.scalarTag(n.node)! {
+            case .null: return "null"
+            case .bool: return "a boolean"
+            case .int, .float: return "a number"
+            case .string: return "a string"
+            }
+        }
+    }
+
+    func child(_ parent: NodeRef, _ id: YAMLNodeID) -> NodeRef { NodeRef(file: parent.file, node: id) }
+
+    // MARK: Typed scalars (each reports a wrong type at the node and returns nil)
+
+    func string(_ n: NodeRef, _ field: String) -> String? {
+        let t = tree(n)
+        guard let text = t.scalar(n.node), t.scalarTag(n.node) != .null else {
+            error("'\(field)' must be a string, found \(describe(n))", n)
+            return nil
+        }
+        return text
+    }
+
+    func bool(_ n: NodeRef, _ field: String) -> Bool? {
+        let t = tree(n)
+        guard t.scalarTag(n.node) == .bool, let text = t.scalar(n.node) else {
+            error("'\(field)' must be true or false, found \(describe(n))", n)
+            return nil
+        }
+        return text.first == "t" || text.first == "T"
+    }
+
+    func int(_ n: NodeRef, _ field: String) -> Int? {
+        let t = tree(n)
+        guard t.scalarTag(n.node) == .int, let text = t.scalar(n.node), let value = Int(text) else {
+            error("'\(field)' must be an integer, found \(describe(n))", n)
+            return nil
+        }
+        return value
+    }
+
+    /// A number's exact text.
+    func number(_ n: NodeRef, _ field: String) -> String? {
+        let t = tree(n)
+        guard let tag = t.scalarTag(n.node), tag == .int || tag == .float, let text = t.scalar(n.node) else {
+            error("'\(field)' must be a number, found \(describe(n))", n)
+            return nil
+        }
+        return text
+    }
+
+    func stringList(_ n: NodeRef, _ field: String) -> [String]? {
+        guard tree(n).isSequence(n.node) else {
+            error("'\(field)' must be a sequence of strings, found \(describe(n))", n)
+            return nil
+        }
+        return tree(n).items(n.node).compactMap { string(child(n, $0), field) }
+    }
+
+    /// Reads a mapping's fields: `body` handles the keys it knows and returns false for others;
+    /// `x-` keys become extensions and any other key is a warning. Nil when `n` is not a mapping.
+    func object(_ n: NodeRef, _ typeName: String, _ body: (String, NodeRef) -> Bool) -> Extensions? {
+        let t = tree(n)
+        guard t.isMapping(n.node) else {
+            error("\(typeName) must be a mapping, found \(describe(n))", n)
+            return nil
+        }
+        var extensions = Extensions()
+        for (k, v) in t.pairs(n.node) {
+            guard let key = t.scalar(k) else {
+                error("keys of \(typeName) must be strings", child(n, k))
+                continue
+            }
+            let value = child(n, v)
+            if body(key, value) { continue }
+            if key.hasPrefix("x-") {
+                extensions.append(key, value)
+            } else {
+                warning("unknown field '\(key)' in \(typeName); ignored", child(n, k))
+            }
+        }
+        return extensions
+    }
+
+    /// A mapping of names to values (`components/schemas`, `responses`, ...), in written order.
+    func map<T>(_ n: NodeRef, _ typeName: String, allowExtensions: Bool = false, _ read: (String, NodeRef) -> T?) -> OrderedEntries<T> {
+        let t = tree(n)
+        guard t.isMapping(n.node) else {
+            error("\(typeName) must be a mapping, found \(describe(n))", n)
+            return []
+        }
+        var out = OrderedEntries<T>()
+        out.entries.reserveCapacity(t.count(n.node))
+        for (k, v) in t.pairs(n.node) {
+            guard let key = t.scalar(k) else {
+                error("keys of \(typeName) must be strings", child(n, k))
+                continue
+            }
+            if allowExtensions && key.hasPrefix("x-") { continue }
+            if let value = read(key, child(n, v)) { out.append(key, value) }
+        }
+        return out
+    }
+
+    func list<T>(_ n: NodeRef, _ field: String, _ read: (NodeRef) -> T?) -> [T] {
+        let t = tree(n)
+        guard t.isSequence(n.node) else {
+            error("'\(field)' must be a sequence, found \(describe(n))", n)
+            return []
+        }
+        return t.items(n.node).compactMap { read(child(n, $0)) }
+    }
+
+    func requireField<T>(_ value: T?, _ field: String, in typeName: String, _ n: NodeRef, severity: Diagnostic.Severity = .error) -> Bool {
+        if value != nil { return true }
+        diagnostics.append(Diagnostic(severity, "\(typeName) is missing the required field '\(field)'", at: location(n)))
+        return false
+    }
+
+    // MARK: References
+
+    /// The `$ref` value node of a mapping, if it has one.
+    func refNode(_ n: NodeRef) -> NodeRef? {
+        let t = tree(n)
+        guard t.isMapping(n.node), let v = t.value(n.node, forKey: "$ref") else { return nil }
+        return child(n, v)
+    }
+
+    /// Reads an object that may be a `$ref`; follows chains of references and reports cycles.
+    func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, _ read: (NodeRef) -> T?) -> Resolved<T>? {
+        guard let refValue = refNode(n) else {
+            if let cached = memo[n] as? T { return Resolved(cached) }
+            guard let value = read(n) else { return nil }
+            memo[n] = value
+            return Resolved(value)
+        }
+        guard let text = string(refValue, "$ref"), let target = resolveReference(text, at: refValue) else { return nil }
+        guard !inProgress.contains(target) else {
+            error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", refValue)
+            return nil
+        }
+        inProgress.insert(target)
+        defer { inProgress.remove(target) }
+        guard let inner = resolvable(target, typeName, read) else { return nil }
+        return Resolved(inner.value, reference: Reference(ref: text, source: refValue, target: target))
+    }
+
+    /// Resolves `file#/json/pointer` (either part optional) relative to the file holding `at`.
+    /// Reports a problem at the `$ref` and returns nil when it leads nowhere.
+    func resolveReference(_ text: String, at: NodeRef) -> NodeRef? {
+        let hash = text.firstIndex(of: "#")
+        let filePart = String(text[..<(hash ?? text.endIndex)])
+        let fragment = hash.map { String(text[text.index(after: $0)...]) } ?? ""
+        var file = at.file
+        if !filePart.isEmpty {
+            if filePart.contains("://") {
+                error("$ref '\(text)' points to a remote document; only files beside the spec can be referenced", at)
+                return nil
+            }
+            let base = (files[Int(at.file)].path as NSString).deletingLastPathComponent
+            let path = ((base.isEmpty ? filePart : base + "/" + filePart) as NSString).standardizingPath
+            guard let index = loadFile(path, requestedAt: at) else { return nil }
+            file = index
+        }
+        let cacheKey = "\(file)#\(fragment)"
+        if let cached = pointerCache[cacheKey] {
+            if cached == nil { reportUnresolved(text, fragment: fragment, file: file, at: at) }
+            return cached
+        }
+        let result = walk(fragment: fragment, file: file)
+        pointerCache[cacheKey] = result
+        if result == nil { reportUnresolved(text, fragment: fragment, file: file, at: at) }
+        return result
+    }
+
+    private func walk(fragment: String, file: Int32) -> NodeRef? {
+        guard let components = try? JSONPointer.components(ofFragment: fragment) else { return nil }
+        let t = files[Int(file)].tree
+        guard var current = t.root else { return nil }
+        for component in components {
+            switch t.kind(current) {
+            case .mapping:
+                guard let next = lookup(component, in: NodeRef(file: file, node: current)) else { return nil }
+                current = next
+            case .sequence:
+                guard let index = Int(component), index >= 0, index < t.count(current), String(index) == component else { return nil }
+                current = YAMLNodeID(t.children[Int(t.records[Int(current.index)].first) + index])
+            case .scalar:
+                return nil
+            }
+        }
+        return NodeRef(file: file, node: current)
+    }
+
+    /// Key lookup that indexes big mappings (such as `components/schemas`) on first use.
+    private func lookup(_ key: String, in mapping: NodeRef) -> YAMLNodeID? {
+        let t = tree(mapping)
+        if t.count(mapping.node) < 24 { return t.value(mapping.node, forKey: key) }
+        if let index = keyIndexes[mapping] { return index[key] }
+        var index: [String: YAMLNodeID] = [:]
+        for (k, v) in t.pairs(mapping.node) {
+            if let text = t.scalar(k), index[text] == nil { index[text] = v }
+        }
+        keyIndexes[mapping] = index
+        return index[key]
+    }
+
+    private func reportUnresolved(_ text: String, fragment: String, file: Int32, at: NodeRef) {
+        do {
+            _ = try JSONPointer.components(ofFragment: fragment)
+        } catch {
+            self.error("$ref '\(text)' is not a valid JSON pointer: \(error)", at)
+            return
+        }
+        // Name the deepest part that exists, to make the typo easy to find.
+        let components = (try? JSONPointer.components(ofFragment: fragment)) ?? []
+        var found = 0
+        for i in stride(from: components.count, through: 0, by: -1) {
+            let prefix = components.prefix(i).map { "/" + JSONPointer.escape($0) }.joined()
+            if walk(fragment: prefix, file: file) != nil { found = i; break }
+        }
+        let missing = found < components.count ? components[found] : ""
+        let existing = components.prefix(found).map { "/" + JSONPointer.escape($0) }.joined()
+        error("$ref '\(text)' points to nothing: '\(missing)' is not found under '#\(existing)' in \(files[Int(file)].path)", at)
+    }
+}

@@ -1,0 +1,267 @@
+/// Reading JSON Schemas (OpenAPI 3.0's dialect and 3.1's JSON Schema 2020-12).
+extension DocumentReader {
+    /// The schema written at `n`, read once however many places use it.
+    func schema(_ n: NodeRef) -> SchemaID {
+        if let id = schemas.idsByNode[n] { return id }
+        let id = SchemaID(Int32(schemas.all.count))
+        schemas.all.append(JSONSchema(source: n))
+        schemas.idsByNode[n] = id
+        let body = readSchemaBody(n, id: id)
+        schemas.all[Int(id.index)] = body
+        return id
+    }
+
+    private func readSchemaBody(_ n: NodeRef, id: SchemaID) -> JSONSchema {
+        var s = JSONSchema(source: n)
+        let t = tree(n)
+        if t.scalarTag(n.node) == .bool {
+            s.booleanSchema = t.scalar(n.node)!.first == "t"
+            if !is31 { error("a schema must be a mapping in OpenAPI 3.0 (boolean schemas are 3.1)", n) }
+            return s
+        }
+        var nullableNode: NodeRef?
+        let ext = object(n, "a Schema object") { key, v in
+            switch key {
+            case "$ref":
+                if let text = string(v, key) {
+                    s.ref = SchemaReference(ref: text, target: nil)
+                    pendingSchemaRefs.append((id, v, text))
+                }
+            case "type": s.types = readTypes(v)
+            case "nullable":
+                s.nullable = bool(v, key) ?? false
+                s.usesNullableKeyword = true
+                nullableNode = v
+            case "format": s.format = string(v, key)
+            case "title": s.title = string(v, key)
+            case "description": s.description = string(v, key)
+            case "deprecated": s.deprecated = bool(v, key) ?? false
+            case "readOnly": s.readOnly = bool(v, key) ?? false
+            case "writeOnly": s.writeOnly = bool(v, key) ?? false
+            // Data, never schemas.
+            case "enum":
+                if t.isSequence(v.node) {
+                    s.enumValues = t.items(v.node).map { child(n, $0) }
+                    if s.enumValues!.isEmpty { warning("'enum' is empty: no value can match", v) }
+                } else {
+                    error("'enum' must be a sequence, found \(describe(v))", v)
+                }
+            case "const": s.constValue = v
+            case "default": s.defaultValue = v
+            case "example": s.example = v
+            case "examples":
+                if t.isSequence(v.node) {
+                    s.examples = t.items(v.node).map { child(n, $0) }
+                } else {
+                    warning("a schema's 'examples' must be a sequence of values, found \(describe(v)); kept as a single example", v)
+                    s.examples = [v]
+                }
+            // Subschemas.
+            case "allOf": s.allOf = schemaList(v, key)
+            case "oneOf": s.oneOf = schemaList(v, key)
+            case "anyOf": s.anyOf = schemaList(v, key)
+            case "not": s.not = schema(v)
+            case "if": s.ifSchema = schema(v)
+            case "then": s.thenSchema = schema(v)
+            case "else": s.elseSchema = schema(v)
+            case "discriminator": s.discriminator = readDiscriminator(v, schema: id)
+            case "properties": s.properties = schemaMap(v, "properties")
+            case "required":
+                if t.isSequence(v.node) {
+                    s.required = stringList(v, key) ?? []
+                } else {
+                    error("'required' in a schema must be a sequence of property names, found \(describe(v))", v)
+                }
+            case "additionalProperties":
+                if t.scalarTag(v.node) == .bool {
+                    s.additionalProperties = .allowed(bool(v, key)!)
+                } else {
+                    s.additionalProperties = .schema(schema(v))
+                }
+            case "patternProperties": s.patternProperties = schemaMap(v, "patternProperties")
+            case "propertyNames": s.propertyNames = schema(v)
+            case "minProperties": s.minProperties = nonNegative(v, key)
+            case "maxProperties": s.maxProperties = nonNegative(v, key)
+            case "definitions", "$defs": s.definitions.entries += schemaMap(v, key).entries
+            case "items":
+                if t.isSequence(v.node) {
+                    // Draft 4-7 tuple form; 2020-12 calls it prefixItems.
+                    warning("'items' as a sequence is the old tuple form; read as 'prefixItems'", v)
+                    s.prefixItems = schemaList(v, key)
+                } else {
+                    s.items = schema(v)
+                }
+            case "prefixItems": s.prefixItems = schemaList(v, key)
+            case "contains": s.contains = schema(v)
+            case "minItems": s.minItems = nonNegative(v, key)
+            case "maxItems": s.maxItems = nonNegative(v, key)
+            case "uniqueItems": s.uniqueItems = bool(v, key) ?? false
+            case "minimum": s.minimum = number(v, key)
+            case "maximum": s.maximum = number(v, key)
+            case "exclusiveMinimum": s.exclusiveMinimum = exclusiveBound(v, key)
+            case "exclusiveMaximum": s.exclusiveMaximum = exclusiveBound(v, key)
+            case "multipleOf": s.multipleOf = number(v, key)
+            case "minLength": s.minLength = nonNegative(v, key)
+            case "maxLength": s.maxLength = nonNegative(v, key)
+            case "pattern": s.pattern = string(v, key)
+            default:
+                if !key.hasPrefix("x-") {
+                    // Other JSON Schema keywords ($id, $comment, contentMediaType, ...) are kept as written.
+                    s.otherKeywords.append(key, v)
+                    return true
+                }
+                return false
+            }
+            return true
+        }
+        s.extensions = ext ?? []
+
+        if s.usesNullableKeyword {
+            if is31, let nullableNode {
+                nullableIn31.count += 1
+                if nullableIn31.first == nil { nullableIn31.first = nullableNode }
+            }
+        }
+        if s.types?.contains(.null) == true { s.nullable = true }
+        if let min = s.minLength, let max = s.maxLength, min > max {
+            error("minLength \(min) is greater than maxLength \(max)", n)
+        }
+        if let min = s.minItems, let max = s.maxItems, min > max {
+            error("minItems \(min) is greater than maxItems \(max)", n)
+        }
+        for name in s.required where !s.properties.isEmpty && s.properties[name] == nil && s.allOf.isEmpty && s.additionalProperties == nil {
+            warning("'\(name)' is required but not among the schema's properties", n)
+        }
+        return s
+    }
+
+    private func readTypes(_ v: NodeRef) -> JSONTypeSet? {
+        let t = tree(v)
+        if t.isSequence(v.node) {
+            if !is31 { warning("'type' as a sequence is OpenAPI 3.1; read anyway", v) }
+            var set: JSONTypeSet = []
+            for item in t.items(v.node) {
+                let n = child(v, item)
+                guard let name = string(n, "type") else { continue }
+                guard let type = JSONTypeSet(name: name) else {
+                    error("unknown type '\(name)'; expected one of null, boolean, object, array, number, string, integer", n)
+                    continue
+                }
+                set.insert(type)
+            }
+            return set
+        }
+        guard let name = string(v, "type") else { return nil }
+        guard let type = JSONTypeSet(name: name) else {
+            error("unknown type '\(name)'; expected one of null, boolean, object, array, number, string, integer", v)
+            return nil
+        }
+        if type == .null && !is31 { error("'type: null' is not OpenAPI 3.0; use 'nullable: true'", v) }
+        return type
+    }
+
+    private func schemaList(_ v: NodeRef, _ key: String) -> [SchemaID] {
+        let t = tree(v)
+        guard t.isSequence(v.node) else {
+            error("'\(key)' must be a sequence of schemas, found \(describe(v))", v)
+            return []
+        }
+        if t.count(v.node) == 0 { warning("'\(key)' is empty", v) }
+        return t.items(v.node).map { schema(child(v, $0)) }
+    }
+
+    private func schemaMap(_ v: NodeRef, _ key: String) -> OrderedEntries<SchemaID> {
+        // Keys here are names, so a property literally called `type` or `additionalProperties` is a property.
+        map(v, "'\(key)'") { _, s in schema(s) }
+    }
+
+    private func nonNegative(_ v: NodeRef, _ key: String) -> Int? {
+        guard let value = int(v, key) else { return nil }
+        if value < 0 {
+            error("'\(key)' must not be negative", v)
+            return nil
+        }
+        return value
+    }
+
+    private func exclusiveBound(_ v: NodeRef, _ key: String) -> ExclusiveBound? {
+        if tree(v).scalarTag(v.node) == .bool {
+            if is31 { error("'\(key)' is a number in OpenAPI 3.1 (the boolean form is 3.0)", v) }
+            return .flag(bool(v, key)!)
+        }
+        guard let value = number(v, key) else { return nil }
+        if !is31 { error("'\(key)' is a boolean in OpenAPI 3.0 (the number form is 3.1)", v) }
+        return .value(value)
+    }
+
+    private func readDiscriminator(_ v: NodeRef, schema: SchemaID) -> Discriminator? {
+        var propertyName: String?
+        var mapping = OrderedEntries<DiscriminatorTarget>()
+        guard let ext = object(v, "a Discriminator object", { key, value in
+            switch key {
+            case "propertyName": propertyName = string(value, key)
+            case "mapping":
+                mapping = map(value, "the discriminator mapping") { name, target in
+                    guard let ref = string(target, "mapping value") else { return nil }
+                    pendingDiscriminators.append((schema, name, target))
+                    return DiscriminatorTarget(ref: ref, schema: nil)
+                }
+            default: return false
+            }
+            return true
+        }) else { return nil }
+        guard requireField(propertyName, "propertyName", in: "a Discriminator object", v) else { return nil }
+        return Discriminator(propertyName: propertyName!, mapping: mapping, extensions: ext)
+    }
+
+    /// Resolves queued schema `$ref`s (reading their targets, which may queue more), then
+    /// discriminator mappings, then reports chains of `$ref` that loop without reaching a schema.
+    func resolvePendingSchemaReferences() {
+        while let pending = pendingSchemaRefs.popLast() {
+            guard let target = resolveReference(pending.ref, at: pending.refNode) else { continue }
+            let targetID = schema(target)
+            schemas.all[Int(pending.schema.index)].ref?.target = targetID
+        }
+        for pending in pendingDiscriminators {
+            guard var discriminator = schemas.all[Int(pending.schema.index)].discriminator,
+                  let index = discriminator.mapping.entries.firstIndex(where: { $0.key == pending.key }) else { continue }
+            let text = discriminator.mapping.entries[index].value.ref
+            // A bare name means a component schema.
+            let ref = text.contains("#") || text.contains("/") || text.hasSuffix(".yaml") || text.hasSuffix(".json") ? text : "#/components/schemas/\(text)"
+            guard let target = resolveReference(ref, at: pending.refNode) else { continue }
+            discriminator.mapping.entries[index].value.schema = schema(target)
+            schemas.all[Int(pending.schema.index)].discriminator = discriminator
+        }
+        // Reading the discriminator targets may have queued more references.
+        while let pending = pendingSchemaRefs.popLast() {
+            guard let target = resolveReference(pending.ref, at: pending.refNode) else { continue }
+            schemas.all[Int(pending.schema.index)].ref?.target = schema(target)
+        }
+        reportReferenceLoops()
+    }
+
+    private func reportReferenceLoops() {
+        // 0 = unvisited, 1 = on the current chain, 2 = done.
+        var state = [UInt8](repeating: 0, count: schemas.all.count)
+        for start in schemas.all.indices where state[start] == 0 && schemas.all[start].ref?.target != nil {
+            var chain: [Int] = []
+            var current = start
+            var reachedSchema = false
+            while state[current] == 0 {
+                state[current] = 1
+                chain.append(current)
+                guard let next = schemas.all[current].ref?.target else { reachedSchema = true; break }
+                current = Int(next.index)
+            }
+            if !reachedSchema && state[current] == 1 {
+                // `current` is on this chain: everything from it on is a loop.
+                let loop = chain[chain.firstIndex(of: current)!...]
+                let refs = loop.map { schemas.all[$0].ref!.ref }
+                let first = schemas.all[current]
+                let refNode = tree(first.source).value(first.source.node, forKey: "$ref").map { child(first.source, $0) } ?? first.source
+                error("$ref loop that never reaches a schema: " + (refs + [refs[0]]).joined(separator: " -> "), refNode)
+            }
+            for i in chain { state[i] = 2 }
+        }
+    }
+}

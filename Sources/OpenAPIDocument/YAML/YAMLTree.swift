@@ -1,0 +1,217 @@
+/// Index of a node inside one `YAMLTree`.
+public struct YAMLNodeID: Hashable, Sendable, Comparable {
+    public let index: Int32
+    public init(_ index: Int32) { self.index = index }
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.index < rhs.index }
+}
+
+/// What a scalar means under the YAML 1.2 core schema (the reading OpenAPI documents intend).
+/// `NO`, `yes`, `on`, `off` are strings; quoted scalars are always strings.
+public enum ScalarTag: UInt8, Sendable {
+    case null, bool, int, float, string
+}
+
+public enum ScalarStyle: UInt8, Sendable {
+    case plain, singleQuoted, doubleQuoted, literal, folded
+}
+
+public enum YAMLNodeKind: UInt8, Sendable {
+    case scalar, sequence, mapping
+}
+
+/// A parsed YAML (or JSON) document as flat arrays: nodes are indexes, children are
+/// contiguous runs in one array, scalars are strings in another. Aliases are shared
+/// node indexes (no copies), which keeps a billion-laughs document small while the
+/// parser bounds how far it would expand.
+public struct YAMLTree: Sendable {
+    struct Record: Sendable {
+        var kind: YAMLNodeKind
+        var style: ScalarStyle
+        var tag: ScalarTag
+        var line: UInt32
+        var column: UInt32
+        /// Scalar: index into `scalars`. Collection: start index into `children`.
+        var first: Int32
+        /// Collection: number of entries in `children` (a mapping stores key, value, key, value...).
+        var count: Int32
+        /// The collection this node was written in (-1 for the root).
+        var parent: Int32
+    }
+
+    var records: [Record] = []
+    var scalars: [String] = []
+    var children: [Int32] = []
+    public private(set) var root: YAMLNodeID?
+
+    init() {}
+
+    mutating func setRoot(_ id: YAMLNodeID) { root = id }
+
+    public var nodeCount: Int { records.count }
+
+    @inline(__always) public func kind(_ id: YAMLNodeID) -> YAMLNodeKind { records[Int(id.index)].kind }
+    @inline(__always) public func line(_ id: YAMLNodeID) -> Int { Int(records[Int(id.index)].line) }
+    @inline(__always) public func column(_ id: YAMLNodeID) -> Int { Int(records[Int(id.index)].column) }
+    @inline(__always) public func isScalar(_ id: YAMLNodeID) -> Bool { records[Int(id.index)].kind == .scalar }
+    @inline(__always) public func isMapping(_ id: YAMLNodeID) -> Bool { records[Int(id.index)].kind == .mapping }
+    @inline(__always) public func isSequence(_ id: YAMLNodeID) -> Bool { records[Int(id.index)].kind == .sequence }
+
+    /// The scalar's text exactly as written (after YAML unescaping), or nil for a collection.
+    @inline(__always) public func scalar(_ id: YAMLNodeID) -> String? {
+        let r = records[Int(id.index)]
+        return r.kind == .scalar ? scalars[Int(r.first)] : nil
+    }
+
+    public func scalarTag(_ id: YAMLNodeID) -> ScalarTag? {
+        let r = records[Int(id.index)]
+        return r.kind == .scalar ? r.tag : nil
+    }
+
+    public func scalarStyle(_ id: YAMLNodeID) -> ScalarStyle? {
+        let r = records[Int(id.index)]
+        return r.kind == .scalar ? r.style : nil
+    }
+
+    /// Number of items (sequence) or pairs (mapping); 0 for scalars.
+    public func count(_ id: YAMLNodeID) -> Int {
+        let r = records[Int(id.index)]
+        switch r.kind {
+        case .scalar: return 0
+        case .sequence: return Int(r.count)
+        case .mapping: return Int(r.count) / 2
+        }
+    }
+
+    /// Items of a sequence (empty for other kinds).
+    public func items(_ id: YAMLNodeID) -> LazyMapSequence<ArraySlice<Int32>, YAMLNodeID> {
+        let r = records[Int(id.index)]
+        guard r.kind == .sequence else { return children[0..<0].lazy.map(YAMLNodeID.init) }
+        return children[Int(r.first)..<Int(r.first + r.count)].lazy.map(YAMLNodeID.init)
+    }
+
+    /// Key/value pairs of a mapping in written order (empty for other kinds).
+    public func pairs(_ id: YAMLNodeID) -> MappingPairs {
+        let r = records[Int(id.index)]
+        guard r.kind == .mapping else { return MappingPairs(children: children[0..<0]) }
+        return MappingPairs(children: children[Int(r.first)..<Int(r.first + r.count)])
+    }
+
+    /// The value for a scalar key (compared by text), or nil.
+    public func value(_ id: YAMLNodeID, forKey key: String) -> YAMLNodeID? {
+        for (k, v) in pairs(id) where scalar(k) == key { return v }
+        return nil
+    }
+
+    public func parent(_ id: YAMLNodeID) -> YAMLNodeID? {
+        let p = records[Int(id.index)].parent
+        return p < 0 ? nil : YAMLNodeID(p)
+    }
+
+    /// The RFC 6901 pointer of a node, from where it is written in the file.
+    public func pointer(_ id: YAMLNodeID) -> String {
+        var components: [String] = []
+        var current = id
+        var guardSteps = 0
+        while let parent = parent(current), guardSteps < 100_000 {
+            guardSteps += 1
+            let r = records[Int(parent.index)]
+            let run = children[Int(r.first)..<Int(r.first + r.count)]
+            if r.kind == .sequence {
+                if let i = run.firstIndex(of: current.index) { components.append(String(i - run.startIndex)) }
+            } else {
+                // The node may be a key or a value; either way its pointer component is the key.
+                var i = run.startIndex
+                while i < run.endIndex {
+                    if run[i] == current.index || run[i + 1] == current.index {
+                        components.append(JSONPointer.escape(scalar(YAMLNodeID(run[i])) ?? "?"))
+                        break
+                    }
+                    i += 2
+                }
+            }
+            current = parent
+        }
+        return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+    }
+
+    /// The value as plain data (for examples, defaults and extension values).
+    public func value(_ id: YAMLNodeID) -> YAMLValue {
+        // Recursion is safe: the parser bounds nesting depth and alias expansion.
+        let r = records[Int(id.index)]
+        switch r.kind {
+        case .scalar:
+            let text = scalars[Int(r.first)]
+            switch r.tag {
+            case .null: return .null
+            case .bool: return .bool(text.first == "t" || text.first == "T")
+            case .int: return .integer(text)
+            case .float: return .number(text)
+            case .string: return .string(text)
+            }
+        case .sequence:
+            return .array(items(id).map { value($0) })
+        case .mapping:
+            return .object(pairs(id).map { (scalar($0.key) ?? "", value($0.value)) })
+        }
+    }
+}
+
+/// Key/value pairs of a mapping, iterated without allocating.
+public struct MappingPairs: Sequence {
+    let children: ArraySlice<Int32>
+
+    public var count: Int { children.count / 2 }
+    public var isEmpty: Bool { children.isEmpty }
+
+    public struct Iterator: IteratorProtocol {
+        var index: Int
+        let end: Int
+        let children: ArraySlice<Int32>
+        public mutating func next() -> (key: YAMLNodeID, value: YAMLNodeID)? {
+            guard index < end else { return nil }
+            defer { index += 2 }
+            return (YAMLNodeID(children[index]), YAMLNodeID(children[index + 1]))
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(index: children.startIndex, end: children.endIndex, children: children)
+    }
+}
+
+/// Plain data from the document, numbers kept as their exact text.
+public indirect enum YAMLValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case integer(String)
+    case number(String)
+    case string(String)
+    case array([YAMLValue])
+    case object([(String, YAMLValue)])
+
+    public static func == (lhs: YAMLValue, rhs: YAMLValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case let (.bool(a), .bool(b)): return a == b
+        case let (.integer(a), .integer(b)), let (.number(a), .number(b)), let (.string(a), .string(b)): return a == b
+        case let (.array(a), .array(b)): return a == b
+        case let (.object(a), .object(b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case let .bool(b): hasher.combine(b)
+        case let .integer(s), let .number(s), let .string(s): hasher.combine(s)
+        case let .array(a): hasher.combine(a)
+        case let .object(o):
+            hasher.combine(o.count)
+            for (k, v) in o { hasher.combine(k); hasher.combine(v) }
+        }
+    }
+
+    public var stringValue: String? { if case let .string(s) = self { return s } else { return nil } }
+}

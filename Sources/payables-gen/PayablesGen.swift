@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import OpenAPIDocument
+
+@main
+struct PayablesGen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payables-gen",
+        abstract: "Reads OpenAPI 3.0/3.1 documents and generates Swift SDK modules.",
+        subcommands: [Lint.self]
+    )
+}
+
+struct Lint: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Reads, resolves and checks OpenAPI documents; prints diagnostics as file:line:column: severity: message."
+    )
+
+    @Argument(help: "OpenAPI documents (YAML or JSON).")
+    var specs: [String]
+
+    @Flag(name: .long, help: "Print only the summary lines, not each diagnostic.")
+    var quiet = false
+
+    func run() throws {
+        var failed = false
+        for spec in specs {
+            let start = ContinuousClock.now
+            let result = DocumentLoader.load(path: spec)
+            let elapsed = ContinuousClock.now - start
+            let diagnostics = result.diagnostics
+            if !quiet {
+                for diagnostic in Diagnostics.sortedByLocation(diagnostics) {
+                    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                }
+            }
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let warnings = diagnostics.filter { $0.severity == .warning }.count
+            if errors > 0 { failed = true }
+            let ms = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+            if let document = result.document {
+                let operations = document.operations.count
+                print("\(spec): OpenAPI \(document.openapi), \(operations) operations, \(document.components.schemas.count) component schemas (\(document.schemas.count) schema nodes), \(warnings) warnings, \(errors) errors, \(String(format: "%.1f", ms)) ms")
+            } else {
+                print("\(spec): not read, \(warnings) warnings, \(errors) errors, \(String(format: "%.1f", ms)) ms")
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
