@@ -1,15 +1,32 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
+
+/// A module generated from a Codat document by the build plugin (config in `Generated/<name>/`).
+func generatedModule(_ name: String) -> Target {
+    .target(
+        name: name,
+        dependencies: ["PayablesRuntime"],
+        path: "Generated/\(name)",
+        exclude: ["payables-gen.json"],
+        plugins: ["PayablesGeneratorPlugin"]
+    )
+}
 
 let package = Package(
     name: "PayablesSDK",
     platforms: [.macOS(.v13), .iOS(.v16)],
     products: [
         .executable(name: "payables-gen", targets: ["payables-gen"]),
+        .library(name: "CodatSyncPayables", targets: ["CodatSyncPayables"]),
+        .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
+        .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
+        .library(name: "SDKGen", targets: ["SDKGen"]),
+        .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -18,15 +35,29 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
         ),
-        // Stages 1-3 of the generator: bytes -> located YAML nodes -> typed OpenAPI document -> resolved refs.
+        // Stages 1-3: bytes -> located YAML nodes -> typed OpenAPI document -> resolved refs.
         .target(name: "OpenAPIDocument", dependencies: ["CYAML"]),
+        // Stages 4-5: resolved document -> SDK model -> Mustache templates -> files.
+        .target(
+            name: "SDKGen",
+            dependencies: ["OpenAPIDocument", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .executableTarget(
             name: "payables-gen",
             dependencies: [
-                "OpenAPIDocument",
+                "OpenAPIDocument", "SDKGen",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What generated code calls at run time.
+        .target(name: "PayablesRuntime"),
+        .plugin(
+            name: "PayablesGeneratorPlugin",
+            capability: .buildTool(),
+            dependencies: ["payables-gen"]
+        ),
+        generatedModule("CodatSyncPayables"),
+        generatedModule("CodatSyncPayablesV1"),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "CYAML"]),
         .testTarget(

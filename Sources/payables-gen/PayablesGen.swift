@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import OpenAPIDocument
+import SDKGen
 
 @main
 struct PayablesGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payables-gen",
         abstract: "Reads OpenAPI 3.0/3.1 documents and generates Swift SDK modules.",
-        subcommands: [Lint.self]
+        subcommands: [Lint.self, Generate.self]
     )
 }
 
@@ -46,5 +47,53 @@ struct Lint: ParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+}
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Generates a Swift module's files from an OpenAPI document into one folder."
+    )
+
+    @Argument(help: "The OpenAPI document (YAML or JSON).")
+    var spec: String
+
+    @Option(help: "The Swift module name (default: the config's 'module').")
+    var module: String?
+
+    @Option(help: "The folder to write into; nothing is written elsewhere.")
+    var output: String
+
+    @Option(help: "The module's generator config (payables-gen.json).")
+    var config: String?
+
+    @Option(help: "The template folder (default: the config's 'templates', else ./Templates).")
+    var templates: String?
+
+    func run() throws {
+        var generatorConfig: GeneratorConfig
+        do {
+            generatorConfig = try config.map(GeneratorConfig.load(path:)) ?? GeneratorConfig(module: module ?? "")
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        if let module { generatorConfig.module = module }
+        guard !generatorConfig.module.isEmpty else {
+            throw ValidationError("give --module or a --config that names the module")
+        }
+        let templateFolder = generatorConfig.templates ?? templates ?? "Templates"
+        do {
+            let outcome = try Generator.generate(specPath: spec, config: generatorConfig, templatesFolder: templateFolder, outputFolder: output)
+            for diagnostic in Diagnostics.sortedByLocation(outcome.diagnostics) {
+                FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+            }
+            if outcome.hasErrors { throw ExitCode(1) }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import OpenAPIDocument
+
+/// The whole pipeline for one module: spec -> resolved document -> SDK model -> files in one folder.
+public enum Generator {
+    public struct Outcome: Sendable {
+        public var diagnostics: [Diagnostic]
+        public var writtenFiles: [String]
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// Generates into `outputFolder` (and nowhere else). Nothing is written when the spec has errors.
+    public static func generate(specPath: String, config: GeneratorConfig, templatesFolder: String, outputFolder: String) throws -> Outcome {
+        let isIdentifier = config.module.first.map { $0.isASCII && ($0.isLetter || $0 == "_") } == true
+            && config.module.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+        guard isIdentifier else {
+            throw TemplateRenderer.RenderError(description: "error: module name '\(config.module)' is not a Swift identifier")
+        }
+        let loaded = DocumentLoader.load(path: specPath)
+        var diagnostics = loaded.diagnostics
+        guard let document = loaded.document, !loaded.hasErrors else { return Outcome(diagnostics: diagnostics, writtenFiles: []) }
+        let (model, translationDiagnostics) = ModelTranslator.translate(document, config: config)
+        diagnostics += translationDiagnostics
+        if translationDiagnostics.contains(where: { $0.severity == .error }) { return Outcome(diagnostics: diagnostics, writtenFiles: []) }
+
+        let renderer = try TemplateRenderer(folder: templatesFolder)
+        try renderer.checkComplete(folder: templatesFolder)
+        let files = try renderer.render(model, config: config, specFileName: URL(fileURLWithPath: specPath).lastPathComponent)
+
+        try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
+        let folder = URL(fileURLWithPath: outputFolder).standardizedFileURL
+        var written: [String] = []
+        for file in files {
+            let url = folder.appendingPathComponent(file.name).standardizedFileURL
+            // Output names are fixed by the config; this guards against a module name that escapes the folder.
+            guard url.deletingLastPathComponent().path == folder.path else {
+                throw TemplateRenderer.RenderError(description: "error: refusing to write '\(file.name)' outside \(folder.path)")
+            }
+            try Data(file.contents.utf8).write(to: url, options: .atomic)
+            written.append(url.path)
+        }
+        return Outcome(diagnostics: diagnostics, writtenFiles: written)
+    }
+}

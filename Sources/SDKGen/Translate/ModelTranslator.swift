@@ -1,0 +1,390 @@
+import OpenAPIDocument
+
+/// Stage 4: resolved document -> `SDKModel` (names, Swift types, doc comments).
+///
+/// Types are declared once per schema (`SchemaID`), however many places use them.
+/// Names come from where a schema is written: a component's name, a definition's
+/// name, or the owning type plus the property. Traversal order is the document's
+/// order, so the same input always gives byte-identical output.
+public struct ModelTranslator {
+    let document: OpenAPIDocument
+    let config: GeneratorConfig
+    private(set) var diagnostics: [Diagnostic] = []
+
+    private var names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords))
+    private var declaredNames: [SchemaID: String] = [:]
+    private var declarations: [TypeDeclaration] = []
+    private var overrides: [SchemaID: String] = [:]
+    /// Schemas whose declaration is being built (a recursive schema refers to its own name).
+    private var queue: [(SchemaID, String)] = []
+
+    public init(document: OpenAPIDocument, config: GeneratorConfig) {
+        self.document = document
+        self.config = config
+    }
+
+    public static func translate(_ document: OpenAPIDocument, config: GeneratorConfig) -> (SDKModel, [Diagnostic]) {
+        var translator = ModelTranslator(document: document, config: config)
+        let model = translator.run()
+        return (model, translator.diagnostics)
+    }
+
+    mutating func run() -> SDKModel {
+        for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
+            guard let node = document.node(atPointer: pointer), let id = document.schemas.id(at: node) else {
+                diagnostics.append(Diagnostic(.error, "type override: no schema at '\(pointer)'",
+                                              at: SourceLocation(file: document.files[0].path, line: 1, column: 1)))
+                continue
+            }
+            overrides[id] = swiftType
+        }
+        var schemaTypes: [(String, TypeRef)] = []
+        // Component schemas first, in written order: they claim their own names.
+        for (name, id) in document.components.schemas {
+            if needsDeclaration(id) { _ = declare(id, preferredName: Naming.upperCamel(name)) }
+        }
+        for (name, id) in document.components.schemas {
+            schemaTypes.append(("#/components/schemas/\(JSONPointer.escape(name))", typeRef(id, hint: Naming.upperCamel(name)).type))
+        }
+        // Webhook payloads and operation bodies written inline.
+        for (name, item) in document.webhooks {
+            for op in item.operations {
+                if let body = op.requestBody?.value, let schema = body.content.values.first?.schema {
+                    let type = typeRef(schema, hint: Naming.upperCamel(name) + "Payload").type
+                    schemaTypes.append((pointer(of: schema), type))
+                }
+            }
+        }
+        for op in document.operations {
+            let base = Naming.upperCamel(op.operationId ?? "\(op.method.rawValue) \(op.path)")
+            if let body = op.requestBody?.value {
+                for media in body.content.values { if let s = media.schema { schemaTypes.append((pointer(of: s), typeRef(s, hint: base + "Request").type)) } }
+            }
+            for (code, response) in op.responses {
+                for media in response.value.content.values {
+                    if let s = media.schema {
+                        schemaTypes.append((pointer(of: s), typeRef(s, hint: base + (code.hasPrefix("2") ? "Response" : "Error")).type))
+                    }
+                }
+            }
+        }
+        drainQueue()
+        var seen = Set<String>()
+        let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
+        return SDKModel(moduleName: config.module, title: document.info.title, types: declarations,
+                        schemaTypes: uniqueSchemaTypes.map { (pointer: $0.0, type: $0.1) })
+    }
+
+    private func pointer(of id: SchemaID) -> String {
+        "#" + document.location(of: document.schemas[id].source).pointer
+    }
+
+    // MARK: Types
+
+    /// Whether a schema becomes a named declaration (struct, enum, one-of, or alias for a component).
+    private func needsDeclaration(_ id: SchemaID) -> Bool {
+        if overrides[id] != nil { return false }
+        let s = document.schemas[id]
+        if s.ref != nil { return false }
+        return shape(id) != nil
+    }
+
+    private enum Shape { case object, stringEnum, oneOf, mergedAllOf }
+
+    private func shape(_ id: SchemaID) -> Shape? {
+        let s = document.schemas[id]
+        if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
+           s.types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
+            return .stringEnum
+        }
+        if !s.oneOf.isEmpty || !s.anyOf.isEmpty {
+            return nullableWrapper(s) == nil ? .oneOf : nil
+        }
+        if !s.allOf.isEmpty {
+            return singleStructuralMember(s) == nil ? .mergedAllOf : nil
+        }
+        if !s.properties.isEmpty { return .object }
+        return nil
+    }
+
+    private func isStringOrNull(_ ref: NodeRef) -> Bool {
+        switch document.value(of: ref) {
+        case .string, .null: return true
+        default: return false
+        }
+    }
+
+    /// `anyOf/oneOf: [X, {type: null}]` is just a nullable X.
+    private func nullableWrapper(_ s: JSONSchema) -> SchemaID? {
+        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
+        let nonNull = members.filter { document.schemas[document.schemas.resolved($0)].types != .null }
+        return members.count == 2 && nonNull.count == 1 ? nonNull[0] : nil
+    }
+
+    /// The keywords that give a schema structure (anything beyond annotations).
+    private func isAnnotationOnly(_ id: SchemaID) -> Bool {
+        let s = document.schemas[id]
+        return s.ref == nil && s.types.map { $0.subtracting(.null).isEmpty } ?? true && s.properties.isEmpty && s.allOf.isEmpty
+            && s.oneOf.isEmpty && s.anyOf.isEmpty && s.items == nil && s.enumValues == nil && s.additionalProperties == nil
+            && s.format == nil && s.constValue == nil
+    }
+
+    /// An `allOf` that only adds a description or nullability to one schema is that schema.
+    private func singleStructuralMember(_ s: JSONSchema) -> SchemaID? {
+        let structural = s.allOf.filter { !isAnnotationOnly($0) }
+        guard structural.count == 1, s.properties.isEmpty else { return nil }
+        return structural[0]
+    }
+
+    struct TypeInfo {
+        var type: TypeRef
+        var nullable: Bool
+    }
+
+    /// The Swift type for a schema; declares named types on first use.
+    mutating func typeRef(_ id: SchemaID, hint: String) -> TypeInfo {
+        var s = document.schemas[id]
+        var current = id
+        var nullable = s.nullable
+        // Follow references and annotation-only wrappers, collecting nullability.
+        var steps = 0
+        while steps < 1000 {
+            steps += 1
+            if let name = overrides[current] { return TypeInfo(type: .named(name), nullable: nullable) }
+            if let target = s.ref?.target {
+                current = target
+            } else if s.ref == nil, let member = singleStructuralMember(s), shape(current) == nil {
+                for m in s.allOf where isAnnotationOnly(m) { nullable = nullable || document.schemas[m].nullable }
+                current = member
+            } else if s.ref == nil, !s.oneOf.isEmpty || !s.anyOf.isEmpty, let inner = nullableWrapper(s) {
+                nullable = true
+                current = inner
+            } else {
+                break
+            }
+            s = document.schemas[current]
+            nullable = nullable || s.nullable
+        }
+        if let name = overrides[current] { return TypeInfo(type: .named(name), nullable: nullable) }
+        if s.ref != nil { return TypeInfo(type: .named("JSONValue"), nullable: nullable) } // unresolved (already an error)
+
+        if shape(current) != nil {
+            let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, hint: hint))
+            return TypeInfo(type: .named(name), nullable: nullable)
+        }
+        if let b = s.booleanSchema { return TypeInfo(type: .named("JSONValue"), nullable: nullable || b) }
+        let types = s.types?.subtracting(.null) ?? []
+        if types.isEmpty {
+            if !s.properties.isEmpty || s.additionalProperties != nil { return objectType(s, hint: hint, nullable: nullable) }
+            if s.items != nil { return arrayType(s, hint: hint, nullable: nullable) }
+            if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }) {
+                return TypeInfo(type: .named("String"), nullable: nullable)
+            }
+            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+        }
+        if types.rawValue.nonzeroBitCount > 1 {
+            if types == [.integer, .number] { return TypeInfo(type: .named(numberType(s)), nullable: nullable) }
+            warn("a schema with several types (\(types)) has no single Swift type; it becomes JSONValue", s.source)
+            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+        }
+        switch types {
+        case .string: return TypeInfo(type: .named(stringType(s)), nullable: nullable)
+        case .integer:
+            switch s.format {
+            case "int32": return TypeInfo(type: .named("Int32"), nullable: nullable)
+            case "int64": return TypeInfo(type: .named("Int64"), nullable: nullable)
+            default: return TypeInfo(type: .named("Int"), nullable: nullable)
+            }
+        case .number: return TypeInfo(type: .named(numberType(s)), nullable: nullable)
+        case .boolean: return TypeInfo(type: .named("Bool"), nullable: nullable)
+        case .array: return arrayType(s, hint: hint, nullable: nullable)
+        case .object: return objectType(s, hint: hint, nullable: nullable)
+        default: return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+        }
+    }
+
+    private func numberType(_ s: JSONSchema) -> String {
+        switch s.format {
+        case "decimal": return "Decimal"
+        case "float": return "Float"
+        default: return "Double"
+        }
+    }
+
+    /// date-time and date: `DateTime` (tolerant, keeps the text); uuid, uri, byte and binary
+    /// stay `String` inside JSON (exact round trip of ids and links; JSON cannot carry raw bytes).
+    private func stringType(_ s: JSONSchema) -> String {
+        switch s.format {
+        case "date-time", "date": return "DateTime"
+        default: return "String"
+        }
+    }
+
+    private mutating func arrayType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
+        guard let items = s.items else { return TypeInfo(type: .array(.named("JSONValue")), nullable: nullable) }
+        let element = typeRef(items, hint: hint + "Item")
+        return TypeInfo(type: .array(element.type), nullable: nullable)
+    }
+
+    private mutating func objectType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
+        switch s.additionalProperties {
+        case let .schema(valueSchema):
+            return TypeInfo(type: .dictionary(typeRef(valueSchema, hint: hint + "Value").type), nullable: nullable)
+        default:
+            return TypeInfo(type: .dictionary(.named("JSONValue")), nullable: nullable)
+        }
+    }
+
+    // MARK: Names
+
+    /// Definitions keep their own name (`supplierStatus` -> `SupplierStatus`); inline schemas
+    /// are named after their owner and place (`Bill` + `lineItems` -> `BillLineItems`).
+    private func preferredName(_ id: SchemaID, hint: String) -> String {
+        let pointer = document.location(of: document.schemas[id].source).pointer
+        let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        if parts.count >= 3, parts[0] == "components", parts[1] == "schemas" {
+            if parts.count == 3 { return Naming.upperCamel(unescape(parts[2])) }
+            if parts.count >= 2, parts[parts.count - 2] == "definitions" || parts[parts.count - 2] == "$defs" {
+                return Naming.upperCamel(unescape(parts[parts.count - 1]))
+            }
+        }
+        return hint
+    }
+
+    private func unescape(_ component: String) -> String {
+        component.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+    }
+
+    // MARK: Declarations
+
+    private mutating func declare(_ id: SchemaID, preferredName: String) -> String {
+        if let name = declaredNames[id] { return name }
+        let name = names.claim(preferredName)
+        declaredNames[id] = name
+        queue.append((id, name))
+        return name
+    }
+
+    /// Builds queued declarations; building one may queue more (its nested types).
+    private mutating func drainQueue() {
+        var index = 0
+        while index < queue.count {
+            let (id, name) = queue[index]
+            index += 1
+            if let declaration = buildDeclaration(id, name: name) { declarations.append(declaration) }
+        }
+    }
+
+    private mutating func buildDeclaration(_ id: SchemaID, name: String) -> TypeDeclaration? {
+        let s = document.schemas[id]
+        let doc = docComment(s)
+        switch shape(id) {
+        case .stringEnum:
+            var caseNames = NameRegistry(reserved: ["undocumented", "rawValue", "init", "allCases"])
+            var cases: [EnumCase] = []
+            var seenValues = Set<String>()
+            for value in s.enumValues ?? [] {
+                guard case let .string(text) = document.value(of: value), seenValues.insert(text).inserted else { continue }
+                var caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
+                if Naming.keywords.contains(caseName) { caseName += "Value" }
+                cases.append(EnumCase(name: caseNames.claim(caseName), rawValueLiteral: Naming.stringLiteralBody(text)))
+            }
+            return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases))
+        case .object, .mergedAllOf:
+            return .structure(StructDeclaration(name: name, doc: doc, deprecated: s.deprecated, properties: properties(of: id, owner: name)))
+        case .oneOf:
+            return .oneOf(oneOfDeclaration(s, name: name, doc: doc))
+        case nil:
+            return nil
+        }
+    }
+
+    /// Properties of an object, or of an `allOf` merged into one (members in order, later ones win).
+    private mutating func properties(of id: SchemaID, owner: String) -> [PropertyDeclaration] {
+        var collected: [(String, SchemaID)] = []
+        var required = Set<String>()
+        var visited = Set<SchemaID>()
+        func collect(_ id: SchemaID, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
+            let resolved = translator.document.schemas.resolved(id)
+            guard visited.insert(resolved).inserted else { return }
+            let s = translator.document.schemas[resolved]
+            for member in s.allOf { collect(member, into: &list, required: &required, translator: translator) }
+            for (name, schema) in s.properties {
+                if let i = list.firstIndex(where: { $0.0 == name }) { list[i].1 = schema } else { list.append((name, schema)) }
+            }
+            required.formUnion(s.required)
+        }
+        collect(id, into: &collected, required: &required, translator: self)
+        if case .schema = document.schemas[id].additionalProperties, !collected.isEmpty {
+            warn("an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them)", document.schemas[id].source)
+        }
+        var memberNames = NameRegistry()
+        var out: [PropertyDeclaration] = []
+        for (jsonName, schemaID) in collected {
+            let info = typeRef(schemaID, hint: owner + Naming.upperCamel(jsonName))
+            let property = document.schemas[schemaID]
+            let isRequired = required.contains(jsonName)
+            let plainName = memberNames.claim(Naming.lowerCamel(jsonName))
+            let memberName = Naming.keywords.contains(plainName) ? "`\(plainName)`" : plainName
+            // A parameter called `self` would shadow `self` inside the init.
+            let argumentName = plainName == "self" ? memberNames.claim("selfValue") : memberName
+            out.append(PropertyDeclaration(
+                name: memberName, storageName: property.deprecated ? "_" + plainName : memberName, argumentName: argumentName,
+                jsonKeyLiteral: Naming.stringLiteralBody(jsonName), type: info.type,
+                optional: !isRequired || info.nullable, doc: propertyDoc(schemaID), deprecated: property.deprecated))
+        }
+        return out
+    }
+
+    private mutating func oneOfDeclaration(_ s: JSONSchema, name: String, doc: [String]) -> OneOfDeclaration {
+        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
+        var caseNames = NameRegistry(reserved: ["undocumented"])
+        var cases: [OneOfCase] = []
+        for (index, member) in members.enumerated() {
+            let info = typeRef(member, hint: name + "Option\(index + 1)")
+            let base: String
+            switch info.type {
+            case let .named(n): base = Naming.lowerCamel(n)
+            case .array: base = "array"
+            case .dictionary: base = "object"
+            }
+            var values: [String] = []
+            if let discriminator = s.discriminator {
+                let resolved = document.schemas.resolved(member)
+                values = discriminator.mapping.entries.filter { $0.value.schema.map(document.schemas.resolved) == resolved }.map { Naming.stringLiteralBody($0.key) }
+                if values.isEmpty, let ref = document.schemas[member].ref?.ref, let last = ref.split(separator: "/").last {
+                    values = [Naming.stringLiteralBody(String(last))] // implicit mapping: the schema's name
+                }
+            }
+            var caseName = caseNames.claim(base)
+            if Naming.keywords.contains(caseName) { caseName = "`\(caseName)`" }
+            cases.append(OneOfCase(name: caseName, type: info.type, discriminatorValues: values))
+        }
+        return OneOfDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases,
+                                discriminatorLiteral: s.discriminator.map { Naming.stringLiteralBody($0.propertyName) })
+    }
+
+    // MARK: Docs and diagnostics
+
+    /// A property's own description, else that of the schema it refers to.
+    private func propertyDoc(_ id: SchemaID) -> [String] {
+        let own = docComment(document.schemas[id])
+        return own.isEmpty ? docComment(document.schemas[document.schemas.resolved(id)]) : own
+    }
+
+    private func docComment(_ s: JSONSchema) -> [String] {
+        var text = ""
+        if let title = s.title, !title.isEmpty { text += title }
+        if let description = s.description, !description.isEmpty, description != s.title {
+            text += text.isEmpty ? description : "\n\n" + description
+        }
+        if let example = s.example {
+            text += (text.isEmpty ? "" : "\n\n") + "Example: `" + JSONText.compact(document.value(of: example)) + "`"
+        }
+        return Naming.docLines(text)
+    }
+
+    private mutating func warn(_ message: String, _ node: NodeRef) {
+        diagnostics.append(Diagnostic(.warning, message, at: document.location(of: node)))
+    }
+}
