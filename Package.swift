@@ -61,6 +61,11 @@ let package = Package(
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "CYAML"]),
         .testTarget(
+            name: "SDKGenTests",
+            dependencies: ["SDKGen", "OpenAPIDocument"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
             name: "OpenAPIDocumentTests",
             dependencies: ["OpenAPIDocument"],
             resources: [.copy("Fixtures")]
