@@ -59,7 +59,7 @@ let package = Package(
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
-        .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "CYAML"]),
+        .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "SDKGen", "CYAML"]),
         .testTarget(
             name: "SDKGenTests",
             dependencies: ["SDKGen", "OpenAPIDocument"],
@@ -69,6 +69,11 @@ let package = Package(
             name: "OpenAPIDocumentTests",
             dependencies: ["OpenAPIDocument"],
             resources: [.copy("Fixtures")]
+        ),
+        // Generated models against the documents' own examples and real payloads.
+        .testTarget(
+            name: "GeneratedModelsTests",
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument"]
         ),
     ],
     swiftLanguageModes: [.v6]
