@@ -56,6 +56,15 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["payables-gen"]
         ),
+        // `swift package generate-sdk --output DIR`: the same code, written to a folder.
+        .plugin(
+            name: "GenerateSDKCommand",
+            capability: .command(
+                intent: .custom(verb: "generate-sdk", description: "Writes generated SDK modules into a folder"),
+                permissions: [.writeToPackageDirectory(reason: "writes the generated Swift files")]
+            ),
+            dependencies: ["payables-gen"]
+        ),
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
