@@ -70,7 +70,7 @@ extension DocumentReader {
 
         resolvePendingSchemaReferences()
         checkOperations(paths: paths, webhooks: webhooks)
-        checkSecurity(components: components, document: security, paths: paths)
+        checkSecurity(components: components, paths: paths, webhooks: webhooks)
         if nullableIn31.count > 0, let first = nullableIn31.first {
             warning("'nullable' is an OpenAPI 3.0 keyword, not part of 3.1's JSON Schema; this document uses it \(nullableIn31.count) times (first here). Read as type [..., \"null\"]; write `type: [T, \"null\"]` instead", first)
         }
@@ -81,6 +81,22 @@ extension DocumentReader {
             jsonSchemaDialect: dialect, servers: servers, paths: paths, webhooks: webhooks,
             components: components, security: security, tags: tags, externalDocs: externalDocs,
             extensions: extensions, schemas: schemas, files: files)
+    }
+
+    /// `requireField`, but silent when the field is written with a value of the wrong type or an unknown
+    /// value: that was reported at the value, and "missing the required field" would be false.
+    func requireValid<T>(_ value: T?, _ field: String, in typeName: String, _ n: NodeRef, severity: Diagnostic.Severity = .error) -> Bool {
+        if value == nil, tree(n).value(n.node, forKey: field) != nil { return false }
+        return requireField(value, field, in: typeName, n, severity: severity)
+    }
+
+    /// The key of the mapping entry whose value is `value`: problems with a key are reported there
+    /// (a block mapping value starts on a later line). The value itself when no such entry is found.
+    func keyNode(of value: NodeRef) -> NodeRef {
+        let t = tree(value)
+        guard let parent = t.parent(value.node) else { return value }
+        for (k, v) in t.pairs(parent) where v == value.node { return child(value, k) }
+        return value
     }
 
     // MARK: Info, servers, tags
@@ -101,8 +117,8 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        _ = requireField(title, "title", in: "the Info object", n)
-        _ = requireField(version, "version", in: "the Info object", n)
+        _ = requireValid(title, "title", in: "the Info object", n)
+        _ = requireValid(version, "version", in: "the Info object", n)
         return Info(title: title ?? "", summary: summary, description: description, termsOfService: terms,
                     contact: contact, license: license, version: version ?? "", extensions: ext)
     }
@@ -133,7 +149,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(name, "name", in: "the License object", n) else { return nil }
+        guard requireValid(name, "name", in: "the License object", n) else { return nil }
         return License(name: name!, identifier: identifier, url: url, extensions: ext)
     }
 
@@ -149,7 +165,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(url, "url", in: "a Server object", n) else { return nil }
+        guard requireValid(url, "url", in: "a Server object", n) else { return nil }
         return Server(url: url!, description: description, variables: variables, extensions: ext)
     }
 
@@ -164,7 +180,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(defaultValue, "default", in: "a Server Variable object", n) else { return nil }
+        guard requireValid(defaultValue, "default", in: "a Server Variable object", n) else { return nil }
         if let values, let defaultValue, !values.isEmpty, !values.contains(defaultValue) {
             error("the server variable's default '\(defaultValue)' is not one of its enum values", n)
         }
@@ -181,7 +197,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(url, "url", in: "an External Documentation object", n) else { return nil }
+        guard requireValid(url, "url", in: "an External Documentation object", n) else { return nil }
         return ExternalDocumentation(url: url!, description: description, extensions: ext)
     }
 
@@ -196,7 +212,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(name, "name", in: "a Tag object", n) else { return nil }
+        guard requireValid(name, "name", in: "a Tag object", n) else { return nil }
         return Tag(name: name!, description: description, externalDocs: docs, extensions: ext)
     }
 
@@ -213,7 +229,7 @@ extension DocumentReader {
     func readPaths(_ n: NodeRef) -> OrderedEntries<PathItem> {
         map(n, "the Paths object", allowExtensions: true) { path, item in
             if !path.hasPrefix("/") {
-                error("path '\(path)' must start with '/'", item)
+                error("path '\(path)' must start with '/'", keyNode(of: item))
             }
             return readPathItem(item, path: path)
         }
@@ -333,7 +349,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(name, "name", in: "a Parameter object", n), requireField(location, "in", in: "a Parameter object", n) else { return nil }
+        guard requireValid(name, "name", in: "a Parameter object", n), requireValid(location, "in", in: "a Parameter object", n) else { return nil }
         p.name = name!
         p.location = location!
         p.extensions = ext
@@ -447,7 +463,7 @@ extension DocumentReader {
         }
         return map(n, "the Responses object", allowExtensions: true) { code, v in
             if ResponseKey(code) == nil {
-                error("'\(code)' is not a response key: use a status code (200), a range (2XX) or 'default'", v)
+                error("'\(code)' is not a response key: use a status code (200), a range (2XX) or 'default'", keyNode(of: v))
             }
             return resolvable(v, "a Response object", readResponse)
         }
@@ -466,7 +482,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        _ = requireField(description, "description", in: "a Response object", n, severity: .warning)
+        _ = requireValid(description, "description", in: "a Response object", n, severity: .warning)
         r.description = description ?? ""
         r.extensions = ext
         return r
@@ -599,16 +615,16 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(kind, "type", in: "a Security Scheme object", n) else { return nil }
+        guard requireValid(kind, "type", in: "a Security Scheme object", n) else { return nil }
         s.kind = kind!
         s.extensions = ext
         switch s.kind {
         case .apiKey:
-            _ = requireField(s.name, "name", in: "an apiKey Security Scheme", n)
-            _ = requireField(s.location, "in", in: "an apiKey Security Scheme", n)
-        case .http: _ = requireField(s.scheme, "scheme", in: "an http Security Scheme", n)
-        case .oauth2: _ = requireField(s.flows, "flows", in: "an oauth2 Security Scheme", n)
-        case .openIdConnect: _ = requireField(s.openIdConnectUrl, "openIdConnectUrl", in: "an openIdConnect Security Scheme", n)
+            _ = requireValid(s.name, "name", in: "an apiKey Security Scheme", n)
+            _ = requireValid(s.location, "in", in: "an apiKey Security Scheme", n)
+        case .http: _ = requireValid(s.scheme, "scheme", in: "an http Security Scheme", n)
+        case .oauth2: _ = requireValid(s.flows, "flows", in: "an oauth2 Security Scheme", n)
+        case .openIdConnect: _ = requireValid(s.openIdConnectUrl, "openIdConnectUrl", in: "an openIdConnect Security Scheme", n)
         case .mutualTLS: break
         }
         return s
@@ -654,10 +670,12 @@ extension DocumentReader {
         for item in paths.values + webhooks.values {
             for op in item.operations {
                 if let id = op.operationId {
+                    // Point at the `operationId` values themselves, not at the operations' first lines.
+                    let idNode = tree(op.source).value(op.source.node, forKey: "operationId").map { child(op.source, $0) } ?? op.source
                     if let first = ids[id] {
-                        error("operationId '\(id)' is used twice; first at line \(location(first).line)", op.source)
+                        error("operationId '\(id)' is used twice; first at line \(location(first).line)", idNode)
                     } else {
-                        ids[id] = op.source
+                        ids[id] = idNode
                     }
                 }
             }
@@ -685,16 +703,20 @@ extension DocumentReader {
         return names
     }
 
-    func checkSecurity(components: Components, document: [SecurityRequirement]?, paths: OrderedEntries<PathItem>) {
+    func checkSecurity(components: Components, paths: OrderedEntries<PathItem>, webhooks: OrderedEntries<PathItem>) {
         let known = Set(components.securitySchemes.keys)
-        func check(_ requirements: [SecurityRequirement]?, at n: NodeRef) {
-            for requirement in requirements ?? [] {
-                for name in requirement.keys where !known.contains(name) {
-                    error("security requirement names '\(name)', which is not in components/securitySchemes", n)
+        /// Checks the `security` list of the mapping `holder` (the document or an operation), reporting at the unknown name.
+        func check(holder n: NodeRef) {
+            let t = tree(n)
+            guard t.isMapping(n.node), let list = t.value(n.node, forKey: "security") else { return }
+            for requirement in t.items(list) where t.isMapping(requirement) {
+                for (k, _) in t.pairs(requirement) {
+                    guard let name = t.scalar(k), !known.contains(name) else { continue }
+                    error("security requirement names '\(name)', which is not in components/securitySchemes", child(n, k))
                 }
             }
         }
-        if let root = files.first?.tree.root { check(document, at: NodeRef(file: 0, node: root)) }
-        for item in paths.values { for op in item.operations { check(op.security, at: op.source) } }
+        if let root = files.first?.tree.root { check(holder: NodeRef(file: 0, node: root)) }
+        for item in paths.values + webhooks.values { for op in item.operations { check(holder: op.source) } }
     }
 }

@@ -119,7 +119,8 @@ extension DocumentReader {
         if s.usesNullableKeyword {
             if is31, let nullableNode {
                 nullableIn31.count += 1
-                if nullableIn31.first == nil { nullableIn31.first = nullableNode }
+                // Keep the first use in the file (schemas are not read in file order: components come first).
+                if let first = nullableIn31.first, !precedes(nullableNode, first) {} else { nullableIn31.first = nullableNode }
             }
         }
         if s.types?.contains(.null) == true { s.nullable = true }
@@ -133,6 +134,12 @@ extension DocumentReader {
             warning("'\(name)' is required but not among the schema's properties", n)
         }
         return s
+    }
+
+    private func precedes(_ a: NodeRef, _ b: NodeRef) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        let t = tree(a)
+        return (t.line(a.node), t.column(a.node)) < (t.line(b.node), t.column(b.node))
     }
 
     private func readTypes(_ v: NodeRef) -> JSONTypeSet? {
@@ -210,7 +217,7 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        guard requireField(propertyName, "propertyName", in: "a Discriminator object", v) else { return nil }
+        guard requireValid(propertyName, "propertyName", in: "a Discriminator object", v) else { return nil }
         return Discriminator(propertyName: propertyName!, mapping: mapping, extensions: ext)
     }
 
