@@ -11,7 +11,7 @@ final class GoldenTests: XCTestCase {
     static let fixtures = packageRoot.appendingPathComponent("Tests/SDKGenTests/Fixtures")
     static let templates = packageRoot.appendingPathComponent("Templates").path
 
-    func generate(_ name: String, into output: URL) throws -> Generator.Outcome {
+    static func generate(_ name: String, into output: URL) throws -> Generator.Outcome {
         let folder = Self.fixtures.appendingPathComponent(name)
         let config = try GeneratorConfig.load(path: folder.appendingPathComponent("config.json").path)
         return try Generator.generate(specPath: folder.appendingPathComponent("spec.yaml").path, config: config,
@@ -27,7 +27,7 @@ final class GoldenTests: XCTestCase {
 
     func checkGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let output = try temporaryFolder().appendingPathComponent("out")
-        let outcome = try generate(name, into: output)
+        let outcome = try Self.generate(name, into: output)
         XCTAssertFalse(outcome.hasErrors, outcome.diagnostics.map(\.description).joined(separator: "\n"), file: file, line: line)
         let expected = Self.fixtures.appendingPathComponent(name).appendingPathComponent("expected")
         let produced = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
@@ -57,8 +57,8 @@ final class GoldenTests: XCTestCase {
     /// Same input, byte-identical output (names, order, file split).
     func testDeterministic() throws {
         let a = try temporaryFolder(), b = try temporaryFolder()
-        _ = try generate("hostile", into: a)
-        _ = try generate("hostile", into: b)
+        _ = try Self.generate("hostile", into: a)
+        _ = try Self.generate("hostile", into: b)
         for name in try FileManager.default.contentsOfDirectory(atPath: a.path) {
             XCTAssertEqual(try Data(contentsOf: a.appendingPathComponent(name)), try Data(contentsOf: b.appendingPathComponent(name)))
         }
@@ -70,7 +70,7 @@ final class GoldenTests: XCTestCase {
     func testHostileSpecWritesOnlyInsideOutputAndCompiles() throws {
         let sandbox = try temporaryFolder()
         let output = sandbox.appendingPathComponent("out")
-        let outcome = try generate("hostile", into: output)
+        let outcome = try Self.generate("hostile", into: output)
         XCTAssertFalse(outcome.hasErrors)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path), ["out"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted(), ["HostileModels0.swift", "HostileSchemas.swift"])
@@ -86,7 +86,7 @@ final class GoldenTests: XCTestCase {
     func testEveryFixtureCompiles() throws {
         for name in ["types", "composition", "nested-refs"] {
             let output = try temporaryFolder()
-            _ = try generate(name, into: output)
+            _ = try Self.generate(name, into: output)
             try typeCheck(output)
         }
     }

@@ -82,27 +82,31 @@ public enum Pet: Codable, Hashable, Sendable {
     case undocumented(JSONValue)
 
     public init(from decoder: any Decoder) throws {
+        // Through a single-value container, so that JSONDecoder's own handling of Decimal,
+        // Date and friends applies (their `init(from:)` alone would read a keyed form).
+        let container = try decoder.singleValueContainer()
         switch AnyCodingKey.string("kind", in: decoder) {
-        case "cat": self = .cat(try Cat(from: decoder)); return
-        case "dog": self = .dog(try Dog(from: decoder)); return
+        case "cat": self = .cat(try container.decode(Cat.self)); return
+        case "dog": self = .dog(try container.decode(Dog.self)); return
         default: break
         }
-        if let value = try? Cat(from: decoder) {
+        if let value = try? container.decode(Cat.self) {
             self = .cat(value)
             return
         }
-        if let value = try? Dog(from: decoder) {
+        if let value = try? container.decode(Dog.self) {
             self = .dog(value)
             return
         }
-        self = .undocumented(try JSONValue(from: decoder))
+        self = .undocumented(try container.decode(JSONValue.self))
     }
 
     public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case let .cat(value): try value.encode(to: encoder)
-        case let .dog(value): try value.encode(to: encoder)
-        case let .undocumented(value): try value.encode(to: encoder)
+        case let .cat(value): try container.encode(value)
+        case let .dog(value): try container.encode(value)
+        case let .undocumented(value): try container.encode(value)
         }
     }
 }
@@ -115,27 +119,31 @@ public enum StringOrNumber: Codable, Hashable, Sendable {
     case undocumented(JSONValue)
 
     public init(from decoder: any Decoder) throws {
-        if let value = try? String(from: decoder) {
+        // Through a single-value container, so that JSONDecoder's own handling of Decimal,
+        // Date and friends applies (their `init(from:)` alone would read a keyed form).
+        let container = try decoder.singleValueContainer()
+        if let value = try? container.decode(String.self) {
             self = .string(value)
             return
         }
-        if let value = try? Decimal(from: decoder) {
+        if let value = try? container.decode(Decimal.self) {
             self = .decimal(value)
             return
         }
-        if let value = try? [String](from: decoder) {
+        if let value = try? container.decode([String].self) {
             self = .array(value)
             return
         }
-        self = .undocumented(try JSONValue(from: decoder))
+        self = .undocumented(try container.decode(JSONValue.self))
     }
 
     public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
         switch self {
-        case let .string(value): try value.encode(to: encoder)
-        case let .decimal(value): try value.encode(to: encoder)
-        case let .array(value): try value.encode(to: encoder)
-        case let .undocumented(value): try value.encode(to: encoder)
+        case let .string(value): try container.encode(value)
+        case let .decimal(value): try container.encode(value)
+        case let .array(value): try container.encode(value)
+        case let .undocumented(value): try container.encode(value)
         }
     }
 }
