@@ -16,6 +16,9 @@ public struct OpenAPIDocument: Sendable {
     public var tags: [Tag]
     public var externalDocs: ExternalDocumentation?
     public var extensions: Extensions
+    /// `x-` entries written in the Paths object and in `webhooks`.
+    public var pathsExtensions: Extensions
+    public var webhooksExtensions: Extensions
     /// Every schema of the document, reachable by id.
     public var schemas: SchemaTable
     /// The root file first, then files reached through `$ref`.
@@ -23,8 +26,11 @@ public struct OpenAPIDocument: Sendable {
 
     public var isVersion31: Bool { openapi.hasPrefix("3.1") }
 
-    /// Every operation in path order, then webhooks.
+    /// Every operation of `paths`, in path order (webhooks are in `webhookOperations`).
     public var operations: [Operation] { paths.values.flatMap(\.operations) }
+
+    /// Every operation of `webhooks`: what the API sends, not what a client calls.
+    public var webhookOperations: [Operation] { webhooks.values.flatMap(\.operations) }
 
     public func tree(of ref: NodeRef) -> YAMLTree { files[Int(ref.file)].tree }
 
@@ -123,6 +129,8 @@ public struct Operation: Sendable {
     public var security: [SecurityRequirement]?
     public var servers: [Server]?
     public var extensions: Extensions
+    /// `x-` entries written in the Responses object.
+    public var responsesExtensions: Extensions
     public var source: NodeRef
 
     /// Responses keyed by status: `200`, `5XX`, `default`.

@@ -9,6 +9,8 @@ import Foundation
 final class DocumentReader {
     var files: [SourceFile] = []
     private var fileIndexByPath: [String: Int32] = [:]
+    /// Files that could not be read or parsed: reported once, however many `$ref`s point into them.
+    private var failedPaths: Set<String> = []
     var diagnostics = Diagnostics()
     var schemas = SchemaTable()
     let limits: YAMLParser.Limits
@@ -22,6 +24,8 @@ final class DocumentReader {
     var memo: [NodeRef: any Sendable] = [:]
     /// Targets being read right now, to catch `$ref` cycles between non-schema objects.
     var inProgress: Set<NodeRef> = []
+    /// Objects whose reading failed (already reported), so a second use does not report again.
+    var failedReads: Set<NodeRef> = []
     private var pointerCache: [String: NodeRef?] = [:]
     private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
     /// `nullable` inside a 3.1 document: counted and reported once.
@@ -37,17 +41,22 @@ final class DocumentReader {
     /// Parses a file into the file list (once per path); nil when it could not be read or parsed at all.
     func loadFile(_ path: String, bytes: [UInt8]? = nil, requestedAt: NodeRef? = nil) -> Int32? {
         if let index = fileIndexByPath[path] { return index }
+        if failedPaths.contains(path) { return nil }
         guard let data = bytes ?? readFile(path) else {
             if let requestedAt {
                 error("cannot read the file '\(path)' that this $ref points into", requestedAt)
             } else {
                 diagnostics.error("cannot read the file", at: SourceLocation(file: path, line: 1, column: 1))
             }
+            failedPaths.insert(path)
             return nil
         }
         let result = YAMLParser.parse(data, file: path, limits: limits)
         diagnostics.append(contentsOf: result.diagnostics)
-        guard result.complete, result.tree.root != nil else { return nil }
+        guard result.complete, result.tree.root != nil else {
+            failedPaths.insert(path)
+            return nil
+        }
         let index = Int32(files.count)
         files.append(SourceFile(path: path, tree: result.tree))
         fileIndexByPath[path] = index
@@ -175,6 +184,16 @@ final class DocumentReader {
         return out
     }
 
+    /// The `x-` entries of a mapping whose other keys are names (Paths, Responses, Callbacks, webhooks).
+    func extensionEntries(_ n: NodeRef) -> Extensions {
+        let t = tree(n)
+        var out = Extensions()
+        for (k, v) in t.pairs(n.node) {
+            if let key = t.scalar(k), key.hasPrefix("x-") { out.append(key, child(n, v)) }
+        }
+        return out
+    }
+
     func list<T>(_ n: NodeRef, _ field: String, _ read: (NodeRef) -> T?) -> [T] {
         let t = tree(n)
         guard t.isSequence(n.node) else {
@@ -201,20 +220,31 @@ final class DocumentReader {
 
     /// Reads an object that may be a `$ref`; follows chains of references and reports cycles.
     func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, _ read: (NodeRef) -> T?) -> Resolved<T>? {
+        guard !failedReads.contains(n) else { return nil }
         guard let refValue = refNode(n) else {
             if let cached = memo[n] as? T { return Resolved(cached) }
-            guard let value = read(n) else { return nil }
+            guard let value = read(n) else {
+                failedReads.insert(n)
+                return nil
+            }
             memo[n] = value
             return Resolved(value)
         }
-        guard let text = string(refValue, "$ref"), let target = resolveReference(text, at: refValue) else { return nil }
+        guard let text = string(refValue, "$ref"), let target = resolveReference(text, at: refValue) else {
+            failedReads.insert(n)
+            return nil
+        }
         guard !inProgress.contains(target) else {
             error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", refValue)
+            failedReads.insert(n)
             return nil
         }
         inProgress.insert(target)
         defer { inProgress.remove(target) }
-        guard let inner = resolvable(target, typeName, read) else { return nil }
+        guard let inner = resolvable(target, typeName, read) else {
+            failedReads.insert(n)
+            return nil
+        }
         return Resolved(inner.value, reference: Reference(ref: text, source: refValue, target: target))
     }
 
@@ -231,7 +261,7 @@ final class DocumentReader {
                 return nil
             }
             let base = (files[Int(at.file)].path as NSString).deletingLastPathComponent
-            let path = ((base.isEmpty ? filePart : base + "/" + filePart) as NSString).standardizingPath
+            let path = Self.normalize(base.isEmpty ? filePart : base + "/" + filePart)
             guard let index = loadFile(path, requestedAt: at) else { return nil }
             file = index
         }
@@ -244,6 +274,17 @@ final class DocumentReader {
         pointerCache[cacheKey] = result
         if result == nil { reportUnresolved(text, fragment: fragment, file: file, at: at) }
         return result
+    }
+
+    /// Folds `.` and `..` in a relative or absolute path, so one file is one entry whatever way it is reached.
+    static func normalize(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        return (path.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
     }
 
     private func walk(fragment: String, file: Int32) -> NodeRef? {

@@ -15,9 +15,9 @@ extension DocumentReader {
             return nil
         }
         guard let version = string(versionNode, "openapi") else { return nil }
-        if version.hasPrefix("3.0") {
+        if version == "3.0" || version.hasPrefix("3.0.") {
             is31 = false
-        } else if version.hasPrefix("3.1") {
+        } else if version == "3.1" || version.hasPrefix("3.1.") {
             is31 = true
         } else if version.hasPrefix("3.") {
             warning("OpenAPI \(version) is newer than this tool knows; read as 3.1", versionNode)
@@ -37,6 +37,7 @@ extension DocumentReader {
         var tags: [Tag] = []
         var externalDocs: ExternalDocumentation?
         var pathsNode: NodeRef?
+        var pathsExtensions = Extensions(), webhooksExtensions = Extensions()
 
         // Components first: what paths refer to is then read in its own place.
         if let c = t.value(root.node, forKey: "components") {
@@ -49,10 +50,14 @@ extension DocumentReader {
             case "info": info = readInfo(v)
             case "jsonSchemaDialect": dialect = string(v, key)
             case "servers": servers = list(v, key, readServer)
-            case "paths": pathsNode = v; paths = readPaths(v)
+            case "paths":
+                pathsNode = v
+                paths = readPaths(v)
+                pathsExtensions = extensionEntries(v)
             case "webhooks":
                 if !is31 { warning("'webhooks' is an OpenAPI 3.1 field; read anyway", v) }
                 webhooks = map(v, "webhooks", allowExtensions: true) { name, item in readPathItem(item, path: name) }
+                webhooksExtensions = extensionEntries(v)
             case "components": break
             case "security": security = list(v, key, readSecurityRequirement)
             case "tags": tags = list(v, key, readTag)
@@ -80,7 +85,8 @@ extension DocumentReader {
             info: info ?? Info(title: "", version: "", extensions: []),
             jsonSchemaDialect: dialect, servers: servers, paths: paths, webhooks: webhooks,
             components: components, security: security, tags: tags, externalDocs: externalDocs,
-            extensions: extensions, schemas: schemas, files: files)
+            extensions: extensions, pathsExtensions: pathsExtensions, webhooksExtensions: webhooksExtensions,
+            schemas: schemas, files: files)
     }
 
     /// `requireField`, but silent when the field is written with a value of the wrong type or an unknown
@@ -237,7 +243,8 @@ extension DocumentReader {
 
     func readPathItem(_ n: NodeRef, path: String) -> PathItem? {
         if let refValue = refNode(n) {
-            // A path item `$ref` may have siblings in 3.1; the target's fields are taken, siblings override.
+            // A path item `$ref` may have siblings: the target's fields are taken, and a sibling
+            // `summary` or `description` overrides the target's (other siblings are undefined by the spec).
             guard let text = string(refValue, "$ref"), let target = resolveReference(text, at: refValue) else { return nil }
             guard !inProgress.contains(target) else {
                 error("$ref '\(text)' is part of a reference cycle of path items", refValue)
@@ -245,7 +252,18 @@ extension DocumentReader {
             }
             inProgress.insert(target)
             defer { inProgress.remove(target) }
-            return readPathItem(target, path: path)
+            guard var item = readPathItem(target, path: path) else { return nil }
+            let t = tree(n)
+            for (k, v) in t.pairs(n.node) {
+                switch t.scalar(k) {
+                case "$ref": break
+                case "summary": item.summary = string(child(n, v), "summary")
+                case "description": item.description = string(child(n, v), "description")
+                case let key?: warning("'\(key)' beside a path item $ref is ignored; only summary and description may override", child(n, k))
+                case nil: break
+                }
+            }
+            return item
         }
         var summary: String?, description: String?, servers: [Server]?
         var parameters: [Resolved<Parameter>] = []
@@ -289,7 +307,7 @@ extension DocumentReader {
     func readOperation(_ n: NodeRef, method: HTTPMethod, path: String, pathParameters: [Resolved<Parameter>]) -> Operation? {
         var op = Operation(method: method, path: path, tags: [], summary: nil, description: nil, externalDocs: nil,
                            operationId: nil, parameters: [], requestBody: nil, responses: [], callbacks: [],
-                           deprecated: false, security: nil, servers: nil, extensions: [], source: n)
+                           deprecated: false, security: nil, servers: nil, extensions: [], responsesExtensions: [], source: n)
         var own: [Resolved<Parameter>] = []
         var sawResponses = false
         guard let ext = object(n, "an Operation object", { key, v in
@@ -301,7 +319,10 @@ extension DocumentReader {
             case "operationId": op.operationId = string(v, key)
             case "parameters": own = readParameterList(v)
             case "requestBody": op.requestBody = resolvable(v, "a Request Body object", readRequestBody)
-            case "responses": sawResponses = true; op.responses = readResponses(v)
+            case "responses":
+                sawResponses = true
+                op.responses = readResponses(v)
+                op.responsesExtensions = extensionEntries(v)
             case "callbacks": op.callbacks = map(v, "callbacks") { _, c in resolvable(c, "a Callback object", readCallback) }
             case "deprecated": op.deprecated = bool(v, key) ?? false
             case "security": op.security = list(v, key, readSecurityRequirement)
