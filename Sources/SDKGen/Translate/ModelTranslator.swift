@@ -146,6 +146,9 @@ public struct ModelTranslator {
         var s = document.schemas[id]
         var current = id
         var nullable = s.nullable
+        // Schemas passed through by `allOf`/`anyOf` wrapping (not `$ref`): a wrapper written as a
+        // definition (`taxRateMappingOption: {allOf: [{...}]}`) lends its name to the inline schema inside.
+        var wrappers: [SchemaID] = []
         // Follow references and annotation-only wrappers, collecting nullability.
         var steps = 0
         while steps < 1000 {
@@ -155,9 +158,11 @@ public struct ModelTranslator {
                 current = target
             } else if s.ref == nil, let member = singleStructuralMember(s), shape(current) == nil {
                 for m in s.allOf where isAnnotationOnly(m) { nullable = nullable || document.schemas[m].nullable }
+                wrappers.append(current)
                 current = member
             } else if s.ref == nil, !s.oneOf.isEmpty || !s.anyOf.isEmpty, let inner = nullableWrapper(s) {
                 nullable = true
+                wrappers.append(current)
                 current = inner
             } else {
                 break
@@ -169,7 +174,7 @@ public struct ModelTranslator {
         if s.ref != nil { return TypeInfo(type: .named("JSONValue"), nullable: nullable) } // unresolved (already an error)
 
         if shape(current) != nil {
-            let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, hint: hint))
+            let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, wrappers: wrappers, hint: hint))
             return TypeInfo(type: .named(name), nullable: nullable)
         }
         if let b = s.booleanSchema { return TypeInfo(type: .named("JSONValue"), nullable: nullable || b) }
@@ -239,7 +244,15 @@ public struct ModelTranslator {
 
     /// Definitions keep their own name (`supplierStatus` -> `SupplierStatus`); inline schemas
     /// are named after their owner and place (`Bill` + `lineItems` -> `BillLineItems`).
-    private func preferredName(_ id: SchemaID, hint: String) -> String {
+    private func preferredName(_ id: SchemaID, wrappers: [SchemaID], hint: String) -> String {
+        for candidate in [id] + wrappers.reversed() {
+            if let name = placeName(candidate) { return name }
+        }
+        return hint
+    }
+
+    /// The name of a schema written as a component or a definition; nil for inline schemas.
+    private func placeName(_ id: SchemaID) -> String? {
         let pointer = document.location(of: document.schemas[id].source).pointer
         let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         if parts.count >= 3, parts[0] == "components", parts[1] == "schemas" {
@@ -248,7 +261,7 @@ public struct ModelTranslator {
                 return Naming.upperCamel(unescape(parts[parts.count - 1]))
             }
         }
-        return hint
+        return nil
     }
 
     private func unescape(_ component: String) -> String {

@@ -38,15 +38,18 @@ public struct Other: Codable, Hashable, Sendable {
     public var supplierStatus: SupplierStatus?
     /// A date Codat writes as a plain string.
     public var modified: DateTime?
+    public var options: [SupplierOption]?
 
-    public init(supplierStatus: SupplierStatus? = nil, modified: DateTime? = nil) {
+    public init(supplierStatus: SupplierStatus? = nil, modified: DateTime? = nil, options: [SupplierOption]? = nil) {
         self.supplierStatus = supplierStatus
         self.modified = modified
+        self.options = options
     }
 
     enum CodingKeys: String, CodingKey {
         case supplierStatus = "supplierStatus"
         case modified = "modified"
+        case options = "options"
     }
 }
 
@@ -109,5 +112,17 @@ public struct SupplierAddress: Codable, Hashable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case line1 = "line1"
+    }
+}
+
+public struct SupplierOption: Codable, Hashable, Sendable {
+    public var label: String?
+
+    public init(label: String? = nil) {
+        self.label = label
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case label = "label"
     }
 }
