@@ -20,12 +20,12 @@ final class GeneratedBehaviourTests: XCTestCase {
         try Data(Self.program.utf8).write(to: main)
         let runtimeFolder = GoldenTests.packageRoot.appendingPathComponent("Sources/PayablesRuntime")
         let runtime = try FileManager.default.contentsOfDirectory(atPath: runtimeFolder.path).filter { $0.hasSuffix(".swift") }.map { runtimeFolder.appendingPathComponent($0).path }
-        try run(["swiftc", "-swift-version", "6", "-emit-module", "-emit-library", "-static", "-parse-as-library", "-module-name", "PayablesRuntime",
+        try runTool(["swiftc", "-swift-version", "6", "-emit-module", "-emit-library", "-static", "-parse-as-library", "-module-name", "PayablesRuntime",
                  "-emit-module-path", work.appendingPathComponent("PayablesRuntime.swiftmodule").path,
                  "-o", work.appendingPathComponent("libPayablesRuntime.a").path] + runtime)
         let executable = work.appendingPathComponent("program").path
-        try run(["swiftc", "-swift-version", "6", "-I", work.path, "-L", work.path, "-lPayablesRuntime", "-o", executable, main.path] + sources)
-        let output = try run([executable])
+        try runTool(["swiftc", "-swift-version", "6", "-I", work.path, "-L", work.path, "-lPayablesRuntime", "-o", executable, main.path] + sources)
+        let output = try runTool([executable])
         XCTAssertTrue(output.contains("ALL CHECKS PASSED"), output)
     }
 
@@ -80,19 +80,4 @@ final class GeneratedBehaviourTests: XCTestCase {
     check((try? decode(Everything.self, #"{"requiredNullable":null,"money":1}"#)) == nil, "a missing required property fails decoding")
     print("ALL CHECKS PASSED")
     """#
-
-    @discardableResult
-    func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(arguments.prefix(2).joined(separator: " ")) failed:\n\(output)")
-        return output
-    }
 }

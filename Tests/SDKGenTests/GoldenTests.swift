@@ -96,23 +96,10 @@ final class GoldenTests: XCTestCase {
         let runtime = try temporaryFolder()
         let runtimeSources = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("Sources/PayablesRuntime").path)
             .filter { $0.hasSuffix(".swift") }.map { Self.packageRoot.appendingPathComponent("Sources/PayablesRuntime/\($0)").path }
-        try run(["swiftc", "-emit-module", "-parse-as-library", "-swift-version", "6", "-module-name", "PayablesRuntime",
+        try runTool(["swiftc", "-emit-module", "-parse-as-library", "-swift-version", "6", "-module-name", "PayablesRuntime",
                  "-emit-module-path", runtime.appendingPathComponent("PayablesRuntime.swiftmodule").path] + runtimeSources, file: file, line: line)
         let generated = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
             .map { folder.appendingPathComponent($0).path }
-        try run(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors", "-I", runtime.path] + generated, file: file, line: line)
-    }
-
-    func run(_ arguments: [String], file: StaticString, line: UInt) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "\(arguments.prefix(3).joined(separator: " ")) failed:\n" + String(decoding: output, as: UTF8.self), file: file, line: line)
+        try runTool(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors", "-I", runtime.path] + generated, file: file, line: line)
     }
 }

@@ -118,6 +118,42 @@ public struct UsesLegacy: Codable, Hashable, Sendable {
     }
 }
 
+public enum LegacyStatus: Codable, Hashable, Sendable, RawRepresentable {
+    case old
+    case older
+    /// A value this version of the API does not document, kept as received.
+    case undocumented(String)
+
+    /// The values the API documents.
+    @available(*, deprecated, message: "LegacyStatus is deprecated in the API")
+    public static let documentedCases: [LegacyStatus] = [.old, .older, ]
+
+    public init(rawValue: String) {
+        switch rawValue {
+        case "Old": self = .old
+        case "Older": self = .older
+        default: self = .undocumented(rawValue)
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .old: return "Old"
+        case .older: return "Older"
+        case let .undocumented(value): return value
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
 public enum EverythingStatus: Codable, Hashable, Sendable, RawRepresentable {
     case openValue
     case paid

@@ -9,5 +9,6 @@ public enum TypesSchemas {
         "#/components/schemas/Everything": Everything.self,
         "#/components/schemas/Legacy": Legacy.self,
         "#/components/schemas/UsesLegacy": UsesLegacy.self,
+        "#/components/schemas/LegacyStatus": LegacyStatus.self,
     ]
 }
