@@ -24,7 +24,6 @@ public enum Generator {
         if translationDiagnostics.contains(where: { $0.severity == .error }) { return Outcome(diagnostics: diagnostics, writtenFiles: []) }
 
         let renderer = try TemplateRenderer(folder: templatesFolder)
-        try renderer.checkComplete(folder: templatesFolder)
         let files = try renderer.render(model, config: config, specFileName: URL(fileURLWithPath: specPath).lastPathComponent)
 
         try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)

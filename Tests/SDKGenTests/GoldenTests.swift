@@ -83,6 +83,17 @@ final class GoldenTests: XCTestCase {
         try typeCheck(output)
     }
 
+    /// A user's template folder that lacks a template fails at load, naming the folder and the file.
+    func testIncompleteTemplateFolderIsAnError() throws {
+        let folder = try temporaryFolder()
+        for name in ["Models", "Schemas", "struct", "enum", "typeRef", "doc"] {
+            try FileManager.default.copyItem(atPath: Self.templates + "/\(name).mustache", toPath: folder.path + "/\(name).mustache")
+        }
+        XCTAssertThrowsError(try TemplateRenderer(folder: folder.path)) { error in
+            XCTAssertEqual("\(error)", "\(folder.path): error: the template folder lacks oneOf.mustache")
+        }
+    }
+
     func testEveryFixtureCompiles() throws {
         for name in ["types", "composition", "nested-refs"] {
             let output = try temporaryFolder()

@@ -322,19 +322,7 @@ extension OpenAPIDocument {
         let fragment = pointer.hasPrefix("#") ? String(pointer.dropFirst()) : pointer
         guard let components = try? JSONPointer.components(ofFragment: fragment), let root = files.first?.tree.root else { return nil }
         let tree = files[0].tree
-        var current = root
-        for component in components {
-            switch tree.kind(current) {
-            case .mapping:
-                guard let next = tree.value(current, forKey: component) else { return nil }
-                current = next
-            case .sequence:
-                guard let index = Int(component), index >= 0, index < tree.count(current) else { return nil }
-                current = Array(tree.items(current))[index]
-            case .scalar:
-                return nil
-            }
-        }
-        return NodeRef(file: 0, node: current)
+        guard let target = tree.descend(from: root, through: components, lookup: { tree.value($0, forKey: $1) }) else { return nil }
+        return NodeRef(file: 0, node: target)
     }
 }

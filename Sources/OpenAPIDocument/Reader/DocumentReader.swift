@@ -290,20 +290,10 @@ final class DocumentReader {
     private func walk(fragment: String, file: Int32) -> NodeRef? {
         guard let components = try? JSONPointer.components(ofFragment: fragment) else { return nil }
         let t = files[Int(file)].tree
-        guard var current = t.root else { return nil }
-        for component in components {
-            switch t.kind(current) {
-            case .mapping:
-                guard let next = lookup(component, in: NodeRef(file: file, node: current)) else { return nil }
-                current = next
-            case .sequence:
-                guard let index = Int(component), index >= 0, index < t.count(current), String(index) == component else { return nil }
-                current = YAMLNodeID(t.children[Int(t.records[Int(current.index)].first) + index])
-            case .scalar:
-                return nil
-            }
-        }
-        return NodeRef(file: file, node: current)
+        guard let root = t.root,
+              let target = t.descend(from: root, through: components, lookup: { lookup($1, in: NodeRef(file: file, node: $0)) })
+        else { return nil }
+        return NodeRef(file: file, node: target)
     }
 
     /// Key lookup that indexes big mappings (such as `components/schemas`) on first use.

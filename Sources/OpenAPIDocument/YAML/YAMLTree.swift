@@ -102,6 +102,26 @@ public struct YAMLTree: Sendable {
         return nil
     }
 
+    /// Follows unescaped JSON pointer components from `start`. `lookup` finds a mapping's value
+    /// for a key (callers may index big mappings); sequence indexes must be canonical (`1`, not `01`).
+    public func descend(from start: YAMLNodeID, through components: [String],
+                        lookup: (YAMLNodeID, String) -> YAMLNodeID?) -> YAMLNodeID? {
+        var current = start
+        for component in components {
+            switch kind(current) {
+            case .mapping:
+                guard let next = lookup(current, component) else { return nil }
+                current = next
+            case .sequence:
+                guard let index = Int(component), index >= 0, index < count(current), String(index) == component else { return nil }
+                current = YAMLNodeID(children[Int(records[Int(current.index)].first) + index])
+            case .scalar:
+                return nil
+            }
+        }
+        return current
+    }
+
     public func parent(_ id: YAMLNodeID) -> YAMLNodeID? {
         let p = records[Int(id.index)].parent
         return p < 0 ? nil : YAMLNodeID(p)

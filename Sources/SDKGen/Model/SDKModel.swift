@@ -80,25 +80,16 @@ public struct OneOfDeclaration: Sendable {
     public var discriminatorLiteral: String?
 }
 
-public struct AliasDeclaration: Sendable {
-    public var name: String
-    public var doc: [String]
-    public var deprecated: Bool
-    public var target: TypeRef
-}
-
 public enum TypeDeclaration: Sendable {
     case structure(StructDeclaration)
     case enumeration(EnumDeclaration)
     case oneOf(OneOfDeclaration)
-    case alias(AliasDeclaration)
 
     public var name: String {
         switch self {
         case let .structure(d): return d.name
         case let .enumeration(d): return d.name
         case let .oneOf(d): return d.name
-        case let .alias(d): return d.name
         }
     }
 }
@@ -107,7 +98,7 @@ public enum TypeDeclaration: Sendable {
 
 extension TypeDeclaration {
     var context: [String: Any] {
-        var c: [String: Any] = ["isStruct": false, "isEnum": false, "isOneOf": false, "isAlias": false]
+        var c: [String: Any] = ["isStruct": false, "isEnum": false, "isOneOf": false]
         switch self {
         case let .structure(d):
             c["isStruct"] = true
@@ -133,12 +124,6 @@ extension TypeDeclaration {
             c["deprecated"] = d.deprecated
             c["cases"] = d.cases.map { ["name": $0.name, "type": $0.type.context, "discriminatorValues": $0.discriminatorValues] as [String: Any] }
             c["discriminator"] = d.discriminatorLiteral ?? false
-        case let .alias(d):
-            c["isAlias"] = true
-            c["name"] = d.name
-            c["doc"] = d.doc
-            c["deprecated"] = d.deprecated
-            c["target"] = d.target.context
         }
         return c
     }

@@ -10,7 +10,8 @@ public struct TemplateRenderer: Sendable {
 
     let library: MustacheLibrary
 
-    /// Loads every `*.mustache` file of `folder` (the name without extension is the template's name).
+    /// Loads every `*.mustache` file of `folder` (the name without extension is the template's name)
+    /// and checks that every template the model needs is there.
     public init(folder: String) throws {
         let url = URL(fileURLWithPath: folder)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
@@ -28,22 +29,18 @@ public struct TemplateRenderer: Sendable {
                 throw RenderError(description: "\(path): error: invalid Mustache template: \(error)")
             }
         }
-        self.library = library
-    }
-
-    /// Template names every template folder must provide.
-    public static let requiredTemplates = ["Models", "Schemas", "struct", "enum", "oneOf", "alias", "typeRef", "doc"]
-
-    public func checkComplete(folder: String) throws {
         let missing = Self.requiredTemplates.filter { library.getTemplate(named: $0) == nil }
         if !missing.isEmpty {
             throw RenderError(description: "\(folder): error: the template folder lacks \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
         }
+        self.library = library
     }
+
+    /// Template names every template folder must provide.
+    public static let requiredTemplates = ["Models", "Schemas", "struct", "enum", "oneOf", "typeRef", "doc"]
 
     /// Renders the module's files: `fileNames` in `GeneratorConfig.outputFiles` order.
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
-        try checkComplete(folder: "templates")
         let shards = config.modelFiles
         let types = model.types
         var jobs: [(template: String, context: [String: Any])] = []

@@ -15,7 +15,7 @@ public struct ModelTranslator {
     private var declaredNames: [SchemaID: String] = [:]
     private var declarations: [TypeDeclaration] = []
     private var overrides: [SchemaID: String] = [:]
-    /// Schemas whose declaration is being built (a recursive schema refers to its own name).
+    /// Named schemas waiting for their declaration to be built (named first, so a recursive schema can refer to itself).
     private var queue: [(SchemaID, String)] = []
 
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
@@ -81,7 +81,7 @@ public struct ModelTranslator {
 
     // MARK: Types
 
-    /// Whether a schema becomes a named declaration (struct, enum, one-of, or alias for a component).
+    /// Whether a schema becomes a named declaration (struct, enum or one-of).
     private func needsDeclaration(_ id: SchemaID) -> Bool {
         if overrides[id] != nil { return false }
         let s = document.schemas[id]
