@@ -19,7 +19,11 @@ let package = Package(
         .executable(name: "payables-gen", targets: ["payables-gen"]),
         .library(name: "CodatSyncPayables", targets: ["CodatSyncPayables"]),
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
+        .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
+        .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
+        .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
+        .executable(name: "billpay-demo", targets: ["billpay-demo"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
         .library(name: "SDKGen", targets: ["SDKGen"]),
         .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
@@ -27,6 +31,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -49,8 +58,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // What generated code calls at run time.
-        .target(name: "PayablesRuntime"),
+        // What generated code calls at run time: request building, retries, pagination, errors, logging.
+        .target(
+            name: "PayablesRuntime",
+            dependencies: [
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .plugin(
             name: "PayablesGeneratorPlugin",
             capability: .buildTool(),
@@ -67,6 +83,36 @@ let package = Package(
         ),
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
+        // The Bill Pay workflows of Codat's guides, over both generated modules.
+        .target(name: "BillPay", dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1"]),
+        // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
+        .target(
+            name: "CodatSandbox",
+            dependencies: [
+                "CodatSyncPayables", "CodatSyncPayablesV1",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        .executableTarget(
+            name: "codat-sandbox",
+            dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "billpay-demo",
+            dependencies: [
+                "BillPay", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Prints client throughput against the sandbox and decoding figures; never run as a test.
+        .executableTarget(
+            name: "payables-client-bench",
+            dependencies: [
+                "CodatSyncPayables", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ]
+        ),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "SDKGen", "CYAML"]),
         .testTarget(
@@ -83,6 +129,27 @@ let package = Package(
         .testTarget(
             name: "GeneratedModelsTests",
             dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument"]
+        ),
+        // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
+        .testTarget(
+            name: "PayablesRuntimeTests",
+            dependencies: ["PayablesRuntime", .product(name: "HTTPTypes", package: "swift-http-types")]
+        ),
+        // Generated clients against the sandbox over loopback: what reached the server, faults.
+        .testTarget(
+            name: "ClientTests",
+            dependencies: [
+                "CodatSyncPayables", "CodatSyncPayablesV1", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ]
+        ),
+        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox"]),
+        .testTarget(
+            name: "BillPayTests",
+            dependencies: [
+                "BillPay", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

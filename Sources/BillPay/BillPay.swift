@@ -1,0 +1,2 @@
+/// The Bill Pay workflows of Codat's guides over `CodatSyncPayables` and `CodatSyncPayablesV1`.
+import CodatSyncPayables
