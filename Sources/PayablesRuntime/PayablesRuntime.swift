@@ -1,5 +1,14 @@
-/// What generated SDK modules call at run time: `JSONValue` for free-form data and
-/// `DateTime` for Codat's date strings. Hand-written and small on purpose.
+/// What generated SDK modules call at run time.
+///
+/// - `Client/`: `ClientCore`, the one `send` every generated method calls: credentials,
+///   swift-openapi-runtime's `ClientTransport` and `ClientMiddleware`s, retries, timeouts,
+///   logging through swift-log with credentials redacted.
+/// - `Request/`: `OperationRequest` (RFC 3986 path and query encoding, checked headers, JSON,
+///   multipart and byte bodies).
+/// - `Response/`: `PayablesError`, the one error a generated client throws after sending.
+/// - `Retry/`: `RetryConfiguration` (from `x-speakeasy-retries`), `CallOptions`.
+/// - `Pagination/`: `Paginated`, the `AsyncSequence` behind every `listAll`.
+/// - `Models/`: `JSONValue` for free-form data and `DateTime` for Codat's date strings.
 ///
 /// Decimal money is plain `Foundation.Decimal`: `JSONDecoder` reads it from the
 /// number's text and `JSONEncoder` writes it back exactly (135.85 stays 135.85).
