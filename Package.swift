@@ -5,7 +5,7 @@ import PackageDescription
 func generatedModule(_ name: String) -> Target {
     .target(
         name: name,
-        dependencies: ["PayablesRuntime"],
+        dependencies: ["PayablesRuntime", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
         path: "Generated/\(name)",
         exclude: ["payables-gen.json"],
         plugins: ["PayablesGeneratorPlugin"]

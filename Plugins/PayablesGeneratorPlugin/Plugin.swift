@@ -58,7 +58,7 @@ struct PluginConfig: Decodable {
     }
 
     var outputFiles: [String] {
-        (0..<modelFiles).map { "\(module)Models\($0).swift" } + ["\(module)Schemas.swift"]
+        (0..<modelFiles).map { "\(module)Models\($0).swift" } + ["\(module)Schemas.swift", "\(module)Client.swift"]
     }
 }
 

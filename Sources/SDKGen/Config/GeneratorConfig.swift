@@ -72,6 +72,6 @@ public struct GeneratorConfig: Codable, Sendable, Equatable {
     /// The files `generate` writes for this config, in a fixed order: the build plugin
     /// declares exactly these as outputs.
     public var outputFiles: [String] {
-        (0..<modelFiles).map { "\(module)Models\($0).swift" } + ["\(module)Schemas.swift"]
+        (0..<modelFiles).map { "\(module)Models\($0).swift" } + ["\(module)Schemas.swift", "\(module)Client.swift"]
     }
 }

@@ -9,6 +9,8 @@ public struct SDKModel: Sendable {
     public var types: [TypeDeclaration]
     /// JSON pointer of a schema (`#/components/schemas/Bill`) -> the Swift type that represents it.
     public var schemaTypes: [(pointer: String, type: TypeRef)]
+    /// The API client: one type with a resource per tag.
+    public var client: ClientDeclaration
 }
 
 /// A reference to a Swift type, laid out by the `typeRef` partial.

@@ -37,7 +37,7 @@ public struct TemplateRenderer: Sendable {
     }
 
     /// Template names every template folder must provide.
-    public static let requiredTemplates = ["Models", "Schemas", "struct", "enum", "oneOf", "typeRef", "doc"]
+    public static let requiredTemplates = ["Models", "Schemas", "Client", "struct", "enum", "oneOf", "typeRef", "doc"]
 
     /// Renders the module's files: `fileNames` in `GeneratorConfig.outputFiles` order.
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
@@ -54,6 +54,9 @@ public struct TemplateRenderer: Sendable {
         var schemas = header
         schemas["schemas"] = model.schemaTypes.map { ["pointer": Naming.stringLiteralBody($0.pointer), "type": $0.type.context] as [String: Any] }
         jobs.append(("Schemas", schemas))
+        var client = header
+        client["client"] = model.client.context
+        jobs.append(("Client", client))
 
         let results = RenderResults(count: jobs.count)
         let library = self.library

@@ -68,11 +68,13 @@ public struct ModelTranslator {
                 }
             }
         }
+        var client = translateClient()
         drainQueue()
+        addPagination(&client)
         var seen = Set<String>()
         let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
         return SDKModel(moduleName: config.module, title: document.info.title, types: declarations,
-                        schemaTypes: uniqueSchemaTypes.map { (pointer: $0.0, type: $0.1) })
+                        schemaTypes: uniqueSchemaTypes.map { (pointer: $0.0, type: $0.1) }, client: client)
     }
 
     private func pointer(of id: SchemaID) -> String {
@@ -89,9 +91,9 @@ public struct ModelTranslator {
         return shape(id) != nil
     }
 
-    private enum Shape { case object, stringEnum, oneOf, mergedAllOf }
+    enum Shape { case object, stringEnum, oneOf, mergedAllOf }
 
-    private func shape(_ id: SchemaID) -> Shape? {
+    func shape(_ id: SchemaID) -> Shape? {
         let s = document.schemas[id]
         if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
            s.types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
@@ -385,7 +387,7 @@ public struct ModelTranslator {
         return own.isEmpty ? docComment(document.schemas[document.schemas.resolved(id)]) : own
     }
 
-    private func docComment(_ s: JSONSchema) -> [String] {
+    func docComment(_ s: JSONSchema) -> [String] {
         var text = ""
         if let title = s.title, !title.isEmpty { text += title }
         if let description = s.description, !description.isEmpty, description != s.title {
@@ -397,7 +399,34 @@ public struct ModelTranslator {
         return Naming.docLines(text)
     }
 
-    private mutating func warn(_ message: String, _ node: NodeRef) {
+    mutating func warn(_ message: String, _ node: NodeRef) {
         diagnostics.append(Diagnostic(.warning, message, at: document.location(of: node)))
     }
+
+    /// For document-wide findings with no better place: the document's first line.
+    mutating func warnAtTop(_ message: String) {
+        diagnostics.append(Diagnostic(.warning, message, at: SourceLocation(file: document.files[0].path, line: 1, column: 1)))
+    }
+
+    /// A type name no model uses (the client's resource types live beside the models).
+    mutating func claimTypeName(_ base: String) -> String { names.claim(base) }
+
+    /// Whether `name` is a generated string enum (declared or queued).
+    func isDeclaredEnum(_ name: String) -> Bool {
+        declaredNames.contains { $0.value == name && shape($0.key) == .stringEnum }
+    }
+
+    func declaration(named name: String) -> TypeDeclaration? {
+        declarations.first { $0.name == name }
+    }
+
+    /// A declared struct's property by its JSON name.
+    func declaredProperty(_ typeName: String, _ jsonName: String) -> PropertyDeclaration? {
+        guard case let .structure(s)? = declaration(named: typeName) else { return nil }
+        let literal = Naming.stringLiteralBody(jsonName)
+        return s.properties.first { $0.jsonKeyLiteral == literal }
+    }
 }
+
+/// The document's operation type, named apart from Foundation's `Operation` (this file does not import Foundation).
+typealias SpecOperation = Operation
