@@ -14,4 +14,4 @@
 //
 // Files import one generated module each: both declare `Bill`, `BillPayment`, `SupplierRef`…,
 // and a file that saw both could not name them. Types shared by both solutions
-// (`Integration`, `PaymentMethod`, the rules and errors) import neither.
+// (`Integration`, `BillPayMethod`, the rules and errors) import neither.

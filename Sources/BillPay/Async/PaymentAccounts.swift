@@ -15,7 +15,7 @@ public enum NewPaymentAccount: Hashable, Sendable {
     /// `Credit` for corporate card and BNPL).
     ///
     /// - Throws: `PaymentAccountError.creditAccountsNotSupported` for a credit account on Xero.
-    public static func forPaymentMethod(_ method: PaymentMethod, integration: Integration, name: String,
+    public static func forPaymentMethod(_ method: BillPayMethod, integration: Integration, name: String,
                                         currency: String, accountNumber: String? = nil,
                                         nominalCode: String? = nil) throws -> NewPaymentAccount {
         let type = method.accountType

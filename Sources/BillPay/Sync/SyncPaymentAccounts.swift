@@ -6,7 +6,7 @@ extension BankAccountPrototype {
     /// for ACH / RTP, cheque, wire and BACS, `Credit` for corporate card and BNPL.
     ///
     /// - Throws: `PaymentAccountError.creditAccountsNotSupported` for a credit account on Xero.
-    public static func forPaymentMethod(_ method: PaymentMethod, integration: Integration, name: String,
+    public static func forPaymentMethod(_ method: BillPayMethod, integration: Integration, name: String,
                                         currency: String, accountNumber: String? = nil,
                                         nominalCode: String? = nil, sortCode: String? = nil) throws -> BankAccountPrototype {
         let type = method.accountType

@@ -1,5 +1,5 @@
 /// How the SMB pays, as the guides' table of payment methods lists them.
-public enum PaymentMethod: String, Hashable, Sendable, CaseIterable {
+public enum BillPayMethod: String, Hashable, Sendable, CaseIterable {
     /// Automated Clearing House networks.
     case ach = "ACH"
     /// Real-Time Payments.
