@@ -100,7 +100,7 @@ public struct PaymentValidator: Hashable, Sendable {
             // Balance only lines whose links all have an amount; a missing one is reported as linkComplete.
             let linkAmounts = links.compactMap(\.amount)
             if !links.isEmpty, linkAmounts.count == links.count {
-                let expected = -linkAmounts.reduce(Decimal(0), +)
+                let expected = Decimal(0) - linkAmounts.reduce(Decimal(0), +) // not -sum: no "-0" in messages
                 if line.amount != expected {
                     found.append(PaymentViolation(rule: .lineAmountBalancesLinks, lineIndex: i, amount: line.amount, expected: expected,
                                                   message: "amount is \(line.amount) but its links sum to \(-expected), so it should be \(expected)"))
