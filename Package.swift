@@ -91,7 +91,10 @@ let package = Package(
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            ],
+            // Seed data written by Resources/extract_seed.py from the guides and the documents.
+            exclude: ["Resources/extract_seed.py"],
+            resources: [.copy("Resources/Seed")]
         ),
         .executableTarget(
             name: "codat-sandbox",
@@ -133,7 +136,12 @@ let package = Package(
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(
             name: "PayablesRuntimeTests",
-            dependencies: ["PayablesRuntime", .product(name: "HTTPTypes", package: "swift-http-types")]
+            dependencies: [
+                "PayablesRuntime",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         // Generated clients against the sandbox over loopback: what reached the server, faults.
         .testTarget(

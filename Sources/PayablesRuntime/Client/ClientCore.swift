@@ -62,7 +62,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
             return PayablesError(kind: kind, operationID: request.operationID, method: request.method.rawValue, path: logPath(request),
                                  status: response.status, headers: response.headers, body: response.body, model: model,
                                  decodingFailure: summary.map { Redaction.scrub($0.message, secrets: secrets) }, codingPath: summary?.codingPath,
-                                 attempts: attempts)
+                                 attempts: attempts, secrets: secrets)
         }
         if documentedErrors.contains(response.status) {
             throw failure(.errorResponse, model: try? response.json(ErrorModel.self))

@@ -35,10 +35,12 @@ public struct PayablesError<ErrorModel: Sendable>: Error, CustomStringConvertibl
     public var outcomeUnknown: Bool
     /// Attempts made, retries included.
     public var attempts: Int
+    /// The start of the body as descriptions show it, with the client's secrets scrubbed.
+    public private(set) var bodyExcerpt: String?
 
     public init(kind: Kind, operationID: String, method: String, path: String, status: Int? = nil, headers: HTTPFields = [:],
                 body: Data = Data(), model: ErrorModel? = nil, decodingFailure: String? = nil, codingPath: String? = nil,
-                underlying: String? = nil, outcomeUnknown: Bool = false, attempts: Int = 1) {
+                underlying: String? = nil, outcomeUnknown: Bool = false, attempts: Int = 1, secrets: [String] = []) {
         self.kind = kind
         self.operationID = operationID
         self.method = method
@@ -52,6 +54,10 @@ public struct PayablesError<ErrorModel: Sendable>: Error, CustomStringConvertibl
         self.underlying = underlying
         self.outcomeUnknown = outcomeUnknown
         self.attempts = attempts
+        if !body.isEmpty {
+            let text = String(decoding: body.prefix(300), as: UTF8.self) + (body.count > 300 ? "…" : "")
+            bodyExcerpt = Redaction.scrub(text, secrets: secrets)
+        }
     }
 
     public var description: String {
@@ -75,12 +81,6 @@ public struct PayablesError<ErrorModel: Sendable>: Error, CustomStringConvertibl
     public var debugDescription: String {
         let headerText = headers.map { "\($0.name): \($0.value)" }.joined(separator: ", ")
         return "PayablesError(\(description); headers: [\(headerText)])"
-    }
-
-    private var bodyExcerpt: String? {
-        guard !body.isEmpty else { return nil }
-        let text = String(decoding: body.prefix(300), as: UTF8.self)
-        return body.count > 300 ? text + "…" : text
     }
 }
 

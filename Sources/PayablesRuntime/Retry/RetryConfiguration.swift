@@ -38,7 +38,7 @@ public struct RetryConfiguration: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The wait before retry number `retry` (1-based), before jitter.
-    func backoffInterval(retry: Int) -> Duration {
+    public func backoffInterval(retry: Int) -> Duration {
         guard case let .backoff(initial, maxInterval, _, exponent) = strategy else { return .zero }
         let seconds = initial.seconds * pow(exponent, Double(retry - 1))
         return min(.seconds(seconds), maxInterval)
