@@ -1,3 +1,4 @@
+import CodatSandbox
 import XCTest
 
 final class CodatSandboxTestsPlaceholder: XCTestCase {}

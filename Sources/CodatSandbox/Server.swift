@@ -1,0 +1,219 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The request context: Hummingbird's, plus the channel, which fault injection closes.
+struct SandboxRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+    }
+
+    /// Attachments of 10 MB and more must get through.
+    var maxUploadSize: Int { 256 * 1024 * 1024 }
+}
+
+/// Thrown to abandon a request whose connection a fault closed.
+struct ConnectionDropped: Error {}
+
+/// The sandbox's behaviour, independent of the server: state, faults, recordings, routes.
+final class SandboxCore: Sendable {
+    let configuration: SandboxConfiguration
+    let store: SandboxStore
+    let faults: Locked<FaultInjector>
+    let recorder = Locked(RequestRecorder())
+    let pushDelay: Locked<Duration>
+    let idempotency = IdempotencyCache()
+    let routes: RouteTable
+    /// Called with one line per request (the executable prints them).
+    let log: (@Sendable (String) -> Void)?
+
+    init(configuration: SandboxConfiguration) throws {
+        self.configuration = configuration
+        store = SandboxStore(seed: try SeedData.shared.storeState(configuration: configuration))
+        faults = Locked(FaultInjector(seed: configuration.faultSeed))
+        pushDelay = Locked(configuration.pushDelay)
+        log = configuration.requestLog
+        var table = RouteTable()
+        Self.registerCompanyRoutes(into: &table, store: store)
+        Self.registerSyncRoutes(into: &table, store: store, pageSize: configuration.continuationPageSize)
+        Self.registerV1DataRoutes(into: &table, store: store)
+        // The push routes read the delay at request time: it can change while running.
+        let delay = pushDelay
+        Self.registerV1PushRoutes(into: &table, store: store) { delay.current }
+        routes = table
+    }
+
+    // MARK: The request pipeline
+
+    /// Every request to the documents' paths (or to no known path) goes through here:
+    /// record -> faults before -> auth -> route -> idempotency -> handler -> faults after.
+    func handle(_ request: Request, context: SandboxRequestContext, route: RouteInfo?, handler: RouteHandler?) async throws
+        -> Response
+    {
+        var request = request
+        let target = request.head.path ?? "/"
+        let path = RequestRecorder.split(target).path
+        let method = request.method.rawValue
+        let resolved = route ?? routes.route(method: method, path: path)
+
+        let body: Data
+        do {
+            body = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
+        } catch {
+            return Self.response(.error(SandboxError(status: 413, message: "The request body is larger than \(context.maxUploadSize) bytes.")))
+        }
+        let headers = request.headers.map { RecordedRequest.Header(name: $0.name.rawName, value: $0.value) }
+        let sequence = recorder.withLock {
+            $0.record(method: method, target: target, headers: headers, body: body, operation: resolved?.qualifiedName)
+        }
+
+        let chosen = faults.withLock { $0.faults(method: method, path: path, route: resolved) }
+        if !chosen.isEmpty {
+            recorder.withLock { $0.update(sequence) { $0.faults = chosen.map(\.name) } }
+        }
+        for case .latency(let duration) in chosen {
+            try await Task.sleep(for: duration)
+        }
+        let terminal = chosen.first(where: \.isTerminal)
+
+        switch terminal {
+        case .status(let status, let retryAfter):
+            var error = SandboxError(status: status, message: Self.injectedMessage(status))
+            if let retryAfter { error.headers.append(("Retry-After", String(retryAfter))) }
+            return finish(sequence, method: method, target: target, .error(error))
+        case .dropBeforeProcessing:
+            logLine(method: method, target: target, outcome: "dropped before processing")
+            context.channel.close(promise: nil)
+            throw ConnectionDropped()
+        default:
+            break
+        }
+
+        var response: APIResponse
+        if let failure = authenticate(request.headers) {
+            response = .error(failure)
+        } else if let route, let handler {
+            let apiRequest = APIRequest(
+                route: route, method: method, target: target,
+                parameters: Self.parameters(context.parameters), query: RequestQuery(raw: RequestRecorder.split(target).query),
+                headers: request.headers, body: body)
+            response = await run(apiRequest, handler)
+        } else {
+            response = .error(unknownRoute(method: method, path: path))
+        }
+        recorder.withLock { $0.update(sequence) { $0.responseStatus = response.status } }
+
+        switch terminal {
+        case .dropAfterProcessing:
+            logLine(method: method, target: target, outcome: "\(response.status), then dropped")
+            context.channel.close(promise: nil)
+            throw ConnectionDropped()
+        case .truncateAfterProcessing:
+            logLine(method: method, target: target, outcome: "\(response.status), truncated")
+            return Self.truncated(response, channel: context.channel)
+        default:
+            return finish(sequence, method: method, target: target, response)
+        }
+    }
+
+    /// The handler, behind the `Idempotency-Key` check when the operation declares one.
+    private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
+        let key = request.route.idempotent ? request.header("Idempotency-Key") : nil
+        if let key {
+            switch idempotency.begin(key: key, method: request.method, path: request.path, body: request.body) {
+            case .replay(let stored): return stored
+            case .conflict(let error): return .error(error)
+            case .proceed: break
+            }
+        }
+        let response: APIResponse
+        do {
+            response = try await handler(request)
+        } catch let error as SandboxError {
+            response = .error(error)
+        } catch {
+            response = .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
+        }
+        if let key { idempotency.finish(key: key, response: response) }
+        return response
+    }
+
+    private func finish(_ sequence: Int, method: String, target: String, _ response: APIResponse) -> Response {
+        recorder.withLock { $0.update(sequence) { $0.responseStatus = response.status } }
+        logLine(method: method, target: target, outcome: String(response.status))
+        return Self.response(response)
+    }
+
+    private func logLine(method: String, target: String, outcome: String) {
+        log?("\(method) \(target) -> \(outcome)")
+    }
+
+    /// Without an `Authorization` header: 401. With an expected key configured, the header must be
+    /// the key itself, `Basic <key>`, or `Basic <base64 of key>`.
+    private func authenticate(_ headers: HTTPFields) -> SandboxError? {
+        let value = headers[.authorization]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard !value.isEmpty else {
+            return SandboxError(status: 401, message: "Unauthorized: the request has no Authorization header.")
+        }
+        guard let key = configuration.apiKey else { return nil }
+        let accepted = [key, "Basic \(key)", "Basic \(Data(key.utf8).base64EncodedString())"]
+        return accepted.contains(value) ? nil : SandboxError(status: 401, message: "Unauthorized: the Authorization header is not valid.")
+    }
+
+    private func unknownRoute(method: String, path: String) -> SandboxError {
+        let allowed = routes.allowedMethods(path: path)
+        if !allowed.isEmpty {
+            var error = SandboxError(status: 405, message: "Method \(method) is not allowed on \(path).")
+            error.headers.append(("Allow", allowed.joined(separator: ", ")))
+            return error
+        }
+        return .notFound("No route matches \(method) \(path).")
+    }
+
+    private static func injectedMessage(_ status: Int) -> String {
+        switch status {
+        case 429: return "Too many requests (fault injected by the sandbox)."
+        case 503: return "Service unavailable (fault injected by the sandbox)."
+        case 500: return "Internal server error (fault injected by the sandbox)."
+        default: return "Status \(status) (fault injected by the sandbox)."
+        }
+    }
+
+    private static func parameters(_ parameters: Parameters) -> [String: String] {
+        var decoded: [String: String] = [:]
+        for (key, value) in parameters {
+            decoded[String(key)] = String(value).removingPercentEncoding ?? String(value)
+        }
+        return decoded
+    }
+
+    // MARK: Responses
+
+    static func response(_ response: APIResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        return Response(
+            status: HTTPResponse.Status(code: response.status), headers: fields,
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
+    }
+
+    /// The head (with the real Content-Length) goes out; the body never does.
+    private static func truncated(_ response: APIResponse, channel: any Channel) -> Response {
+        var head = Self.response(response)
+        let length = response.body.count
+        head.body = ResponseBody(contentLength: length) { _ in
+            // Let the head reach the client before the connection goes.
+            try await Task.sleep(for: .milliseconds(20))
+            channel.close(promise: nil)
+            throw ConnectionDropped()
+        }
+        return head
+    }
+}
