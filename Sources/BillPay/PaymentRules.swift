@@ -106,6 +106,7 @@ public struct PaymentViolation: Error, Hashable, Sendable, CustomStringConvertib
 
 /// A bill payment that breaks rules, with every violation found (never only the first).
 public struct PaymentValidationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Every violation, in the order found.
     public var violations: [PaymentViolation]
 
     public init(violations: [PaymentViolation]) { self.violations = violations }

@@ -3,10 +3,15 @@ import Foundation
 
 /// The header amounts of a bill credit note.
 public struct CreditNoteTotals: Hashable, Sendable {
+    /// Before tax, after discounts.
     public var subTotal: Decimal
+    /// The tax of all lines.
     public var totalTaxAmount: Decimal
+    /// `subTotal` + `totalTaxAmount`.
     public var totalAmount: Decimal
+    /// The discounts of all lines.
     public var totalDiscount: Decimal
+    /// A discount on the whole credit note, in percent (0 in every example).
     public var discountPercentage: Decimal
 
     public init(subTotal: Decimal, totalTaxAmount: Decimal, totalAmount: Decimal,
@@ -37,7 +42,9 @@ public struct CreditNoteTotals: Hashable, Sendable {
 public struct CreditNoteTotalsIssue: Hashable, Sendable, CustomStringConvertible {
     /// The field, e.g. `subTotal` or `lineItems[0].totalAmount`.
     public var field: String
+    /// The amount the credit note carries.
     public var amount: Decimal
+    /// The amount the lines (or the other totals) add up to.
     public var expected: Decimal
 
     public var description: String { "\(field) is \(amount) but should be \(expected)" }

@@ -11,12 +11,15 @@ public struct BillPaymentBuilder: Hashable, Sendable {
     /// The validator every payment passes before it is returned; it carries the integration.
     public var validator: PaymentValidator
 
+    /// The accounting software the payments are for.
     public var integration: Integration { validator.integration }
 
+    /// A builder for an integration; `locationsAreMandatory` and `locationIds` are NetSuite's.
     public init(integration: Integration, locationsAreMandatory: Bool = false, locationIds: Set<String>? = nil) {
         self.validator = PaymentValidator(integration: integration, locationsAreMandatory: locationsAreMandatory, locationIds: locationIds)
     }
 
+    /// A builder whose payments pass this validator.
     public init(validator: PaymentValidator) {
         self.validator = validator
     }

@@ -83,6 +83,7 @@ public struct BillPaymentRequest: Hashable, Sendable {
         case creditNoteWithPartialPayment
     }
 
+    /// Which payment it is.
     public var kind: Kind
     /// The accounting software the payment is for.
     public var integration: Integration

@@ -6,7 +6,9 @@ import Foundation
 ///
 /// It takes the supplier list and the mapping options as values; fetching them is the workflow's.
 public struct BillCreationCheck: Hashable, Sendable {
+    /// The company's suppliers (list suppliers).
     public var suppliers: [Supplier]
+    /// The accounts and tax rates a bill's lines may use (get bill mapping options).
     public var mappingOptions: BillMappingOptions
 
     public init(suppliers: [Supplier], mappingOptions: BillMappingOptions) {
@@ -81,6 +83,7 @@ public enum BillCreationProblem: Hashable, Sendable, CustomStringConvertible {
 
 /// A bill that cannot be created, with every problem found.
 public struct BillCreationError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Every problem found, in the order of the bill.
     public var problems: [BillCreationProblem]
 
     public var description: String {

@@ -10,7 +10,8 @@ public struct SyncBillPaymentRequest: Hashable, Sendable {
     public var billId: String
     /// The payload.
     public var payment: BillPaymentPrototype
-    /// Whether it pays less than the bill's `amountDue`.
+    /// Whether it pays less than the bill's `amountDue` (false for a payment converted from
+    /// another currency, whose amount cannot be compared with the bill's).
     public var isPartial: Bool
 
     public init(billId: String, payment: BillPaymentPrototype, isPartial: Bool) {
