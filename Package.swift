@@ -120,7 +120,8 @@ let package = Package(
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "SDKGen", "CYAML"]),
         .testTarget(
             name: "SDKGenTests",
-            dependencies: ["SDKGen", "OpenAPIDocument"],
+            // PayablesRuntime: built so that generated code can be type-checked against it.
+            dependencies: ["SDKGen", "OpenAPIDocument", "PayablesRuntime"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -53,6 +53,7 @@ final class GoldenTests: XCTestCase {
     func testCompositionGolden() throws { try checkGolden("composition") }
     func testNestedRefsGolden() throws { try checkGolden("nested-refs") }
     func testHostileGolden() throws { try checkGolden("hostile") }
+    func testClientGolden() throws { try checkGolden("client") }
 
     /// Same input, byte-identical output (names, order, file split).
     func testDeterministic() throws {
@@ -73,7 +74,7 @@ final class GoldenTests: XCTestCase {
         let outcome = try Self.generate("hostile", into: output)
         XCTAssertFalse(outcome.hasErrors)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: sandbox.path), ["out"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted(), ["HostileModels0.swift", "HostileSchemas.swift"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted(), ["HostileClient.swift", "HostileModels0.swift", "HostileSchemas.swift"])
         let code = try String(contentsOf: output.appendingPathComponent("HostileModels0.swift"), encoding: .utf8)
         XCTAssertTrue(code.contains("public struct EtcPasswd"), "../../etc/passwd becomes an identifier")
         XCTAssertTrue(code.contains("public struct BillItem:") && code.contains("public struct BillItem2:"), "collision after camel-casing")
@@ -86,7 +87,7 @@ final class GoldenTests: XCTestCase {
     /// A user's template folder that lacks a template fails at load, naming the folder and the file.
     func testIncompleteTemplateFolderIsAnError() throws {
         let folder = try temporaryFolder()
-        for name in ["Models", "Schemas", "struct", "enum", "typeRef", "doc"] {
+        for name in ["Models", "Schemas", "Client", "struct", "enum", "typeRef", "doc"] {
             try FileManager.default.copyItem(atPath: Self.templates + "/\(name).mustache", toPath: folder.path + "/\(name).mustache")
         }
         XCTAssertThrowsError(try TemplateRenderer(folder: folder.path)) { error in
@@ -95,22 +96,35 @@ final class GoldenTests: XCTestCase {
     }
 
     func testEveryFixtureCompiles() throws {
-        for name in ["types", "composition", "nested-refs"] {
+        for name in ["types", "composition", "nested-refs", "client"] {
             let output = try temporaryFolder()
             _ = try Self.generate(name, into: output)
             try typeCheck(output)
         }
     }
 
-    /// Type-checks generated files against PayablesRuntime with `swiftc -swift-version 6 -warnings-as-errors`.
+    /// Type-checks generated files against the built PayablesRuntime (and the swift-openapi-runtime
+    /// the client imports) with `swiftc -swift-version 6 -warnings-as-errors`.
     func typeCheck(_ folder: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        let runtime = try temporaryFolder()
-        let runtimeSources = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("Sources/PayablesRuntime").path)
-            .filter { $0.hasSuffix(".swift") }.map { Self.packageRoot.appendingPathComponent("Sources/PayablesRuntime/\($0)").path }
-        try runTool(["swiftc", "-emit-module", "-parse-as-library", "-swift-version", "6", "-module-name", "PayablesRuntime",
-                 "-emit-module-path", runtime.appendingPathComponent("PayablesRuntime.swiftmodule").path] + runtimeSources, file: file, line: line)
         let generated = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
             .map { folder.appendingPathComponent($0).path }
-        try runTool(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors", "-I", runtime.path] + generated, file: file, line: line)
+        try runTool(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors",
+                     "-I", Self.builtModules.path] + generated, file: file, line: line)
+    }
+
+    /// The modules `swift build` made for this package: the test binary sits in the same build folder
+    /// (`.build/<triple>/debug/Modules`, or under `--scratch-path`).
+    static var builtModules: URL {
+        let starts = [URL(fileURLWithPath: CommandLine.arguments[0]), Bundle.main.bundleURL, Bundle(for: GoldenTests.self).bundleURL]
+        for start in starts {
+            var folder = start.resolvingSymlinksInPath()
+            while folder.path != "/" {
+                if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Modules/PayablesRuntime.swiftmodule").path) {
+                    return folder.appendingPathComponent("Modules")
+                }
+                folder = folder.deletingLastPathComponent()
+            }
+        }
+        return packageRoot.appendingPathComponent(".build/debug/Modules")
     }
 }

@@ -171,7 +171,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
             try fields.append(field(name, value, request))
         }
         var query = request.encodedQuery
-        for credential in credentials {
+        for credential in credentials where request.authenticated {
             switch credential.location {
             case .header: fields[try field(credential.name, credential.value, request).name] = credential.value
             case .query: query.append(PercentEncoding.encode(credential.name) + "=" + PercentEncoding.encode(credential.value))

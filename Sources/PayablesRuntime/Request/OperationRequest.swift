@@ -32,6 +32,8 @@ public struct OperationRequest: Sendable {
     public private(set) var body: RequestBody?
     /// The media type asked for in `Accept`.
     public var accept: String = "application/json"
+    /// False for operations the document marks `security: []`: sent without credentials.
+    public var authenticated = true
 
     /// `pathTemplate` is the document's path (`/companies/{companyId}/...`); every `{name}`
     /// must be given in `pathParameters`.

@@ -59,6 +59,8 @@ public struct OperationDeclaration: Sendable {
     public var errorCodes: [Int]
     public var errorClasses: [Int]
     public var pagination: PaginationDeclaration?
+    /// `security: []`: the operation is called without credentials.
+    public var anonymous: Bool
 }
 
 public struct ParameterDeclaration: Sendable {
@@ -197,6 +199,7 @@ extension OperationDeclaration {
             "errorCodes": errorCodes.map(String.init).joined(separator: ", "),
             "errorClasses": errorClasses.map(String.init).joined(separator: ", "),
             "pagination": false,
+            "anonymous": anonymous,
         ]
         if let pagination {
             c["pagination"] = [

@@ -247,7 +247,7 @@ extension ModelTranslator {
             operationIDLiteral: Naming.stringLiteralBody(op.operationId ?? "\(op.method.rawValue) \(op.path)"),
             verb: op.method.rawValue.lowercased(), pathTemplateLiteral: Naming.stringLiteralBody(op.path),
             parameters: ordered, body: body, success: successDeclaration, errorCodes: errorCodes, errorClasses: errorClasses,
-            pagination: nil)
+            pagination: nil, anonymous: op.security?.isEmpty == true)
     }
 
     private mutating func requestBody(_ op: SpecOperation, base: String, labels: inout NameRegistry) -> BodyDeclaration? {
