@@ -82,6 +82,10 @@ public enum SyncPaymentError: Error, Hashable, Sendable, CustomStringConvertible
     case amountExceedsAmountDue(billId: String, amount: Decimal, amountDue: Decimal)
     /// The bill is not in the payment account's currency and no conversion was given.
     case foreignCurrency(billId: String, billCurrency: String, accountId: String, accountCurrency: String)
+    /// The bill is not listed (any more).
+    case billNotFound(billId: String)
+    /// The bill is paid, void or a draft.
+    case billNotPayable(billId: String, status: String)
 
     public var description: String {
         switch self {
@@ -95,6 +99,10 @@ public enum SyncPaymentError: Error, Hashable, Sendable, CustomStringConvertible
             return "the payment of bill \(billId) is \(amount): it must be positive"
         case let .amountExceedsAmountDue(billId, amount, amountDue):
             return "the payment of bill \(billId) is \(amount), more than its amountDue \(amountDue)"
+        case let .billNotFound(billId):
+            return "bill \(billId) was not found"
+        case let .billNotPayable(billId, status):
+            return "bill \(billId) is \(status) and cannot be paid"
         case let .foreignCurrency(billId, billCurrency, accountId, accountCurrency):
             return "bill \(billId) is in \(billCurrency) but payment account \(accountId) is in \(accountCurrency): "
                 + "convert the payment into \(accountCurrency) (give the amount in \(accountCurrency) and its currencyRate), "

@@ -1,0 +1,91 @@
+import CodatSyncPayables
+import Foundation
+
+/// The synchronous Bill Pay solution (`CodatSyncPayables`), in the guides' words: outstanding
+/// bills, bill creation (checked first), bill attachments, payment accounts, bank account
+/// creation, and the payment of one bill, in full or in part.
+///
+/// ```swift
+/// let codat = CodatSyncPayables(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
+/// let billPay = try await SyncBillPay.connect(client: codat)          // first company, first connection
+/// let bills = try await billPay.outstandingBills()
+/// let accounts = try await billPay.paymentAccounts()
+/// let receipt = try await billPay.payBill(bills[0], from: accounts[0], date: "2024-06-01")
+/// ```
+///
+/// Every payment is recorded at most once (see `DeliveryPolicy` and `AtMostOnce.swift`).
+public struct SyncBillPay: Sendable {
+    /// The generated client the workflows call.
+    public let client: CodatSyncPayables
+    /// The company and connection worked on.
+    public let company: CompanyConnection
+    /// How payments are delivered after an ambiguous failure.
+    public var delivery: DeliveryPolicy
+
+    public init(client: CodatSyncPayables, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy()) {
+        self.client = client
+        self.company = company
+        self.delivery = delivery
+    }
+
+    /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
+    /// company's first connection); the connection's platform names the integration.
+    public static func connect(client: CodatSyncPayables, companyId: String? = nil, connectionId: String? = nil,
+                               delivery: DeliveryPolicy = DeliveryPolicy()) async throws -> SyncBillPay {
+        if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
+        let company: Company
+        if let companyId {
+            company = try await client.companies.get(companyId: companyId)
+        } else {
+            guard let first = try await client.companies.list(page: 1, pageSize: 1).results?.first else {
+                throw CompanySelectionError.noCompanies
+            }
+            company = first
+        }
+        let connections = try await client.connections.listAll(companyId: company.id).collect()
+        let connection: Connection
+        if let connectionId {
+            guard let match = connections.first(where: { $0.id == connectionId }) else {
+                throw CompanySelectionError.connectionNotFound(companyId: company.id, connectionId: connectionId)
+            }
+            connection = match
+        } else {
+            guard let first = connections.first else { throw CompanySelectionError.noConnections(companyId: company.id) }
+            connection = first
+        }
+        let selected = CompanyConnection(companyId: company.id, companyName: company.name, connectionId: connection.id,
+                                         platformName: connection.platformName)
+        return SyncBillPay(client: client, company: selected, delivery: delivery)
+    }
+
+    var companyId: String { company.companyId }
+    var connectionId: String { company.connectionId }
+
+    // MARK: Bills
+
+    /// The bills still to pay: `Open` and `PartiallyPaid` (what list-bills returns without a query).
+    public func outstandingBills() async throws -> [Bill] {
+        try await client.bills.listAll(companyId: companyId, connectionId: connectionId).collect()
+    }
+
+    /// The bills a Codat query selects; it replaces the default filter, e.g.
+    /// `status=Open||status=PartiallyPaid||status=Paid` to include paid bills.
+    public func bills(query: String) async throws -> [Bill] {
+        try await client.bills.listAll(companyId: companyId, connectionId: connectionId, query: query).collect()
+    }
+
+    /// The bills in any of these statuses.
+    public func bills(statuses: [BillStatus]) async throws -> [Bill] {
+        try await bills(query: statuses.map { "status=\($0.rawValue)" }.joined(separator: "||"))
+    }
+
+    /// One bill, whatever its status (list-bills with `query=id=…`: the API has no get-bill).
+    public func bill(id: String) async throws -> Bill? {
+        try await bills(query: "id=\(id)").first { $0.id == id }
+    }
+
+    /// The company's name and base currency in its accounting software.
+    public func companyInformation() async throws -> CompanyInformation {
+        try await client.companyInformation.get(companyId: companyId, connectionId: connectionId)
+    }
+}
