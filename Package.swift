@@ -150,6 +150,8 @@ let package = Package(
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox"]),

@@ -105,8 +105,8 @@ final class ModelTypeTests: XCTestCase {
         XCTAssertTrue(try Self.encode(bill).contains("\"status\":\"SomethingNew\""))
         XCTAssertEqual(try Self.encode(status), "\"SomethingNew\"")
         // Documented values still map to their cases and back.
-        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1::BillStatus.self, "\"Open\""), .openValue)
-        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1::BillStatus.openValue), "\"Open\"")
+        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1::BillStatus.self, "\"Open\""), .open)
+        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1::BillStatus.open), "\"Open\"")
         XCTAssertFalse(CodatSyncPayablesV1::BillStatus.documentedCases.contains(.undocumented("SomethingNew")))
     }
 

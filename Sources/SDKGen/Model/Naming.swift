@@ -3,12 +3,15 @@ public enum Naming {
     /// Swift keywords that need backticks as member names.
     static let keywords: Set<String> = [
         "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
-        "internal", "let", "open", "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static",
+        "internal", "let", "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static",
         "struct", "subscript", "typealias", "var", "break", "case", "catch", "continue", "default", "defer", "do", "else",
         "fallthrough", "for", "guard", "if", "in", "repeat", "return", "throw", "switch", "where", "while", "Any", "as",
         "await", "false", "is", "nil", "self", "Self", "super", "throws", "true", "try", "_", "Type", "Protocol",
-        "some", "any", "consume", "copy", "discard", "borrowing", "consuming", "actor", "package", "each", "macro",
+        "some", "any", "discard", "borrowing", "consuming",
     ]
+    // Contextual keywords that are plain identifiers wherever generated code uses names
+    // (`open`, `package`, `actor`, `macro`, `each`, `copy`, `consume`) are left out on purpose:
+    // `BillStatus.open` reads better than `.openValue` and compiles in Swift 6.
 
     /// Type names the generated code or the runtime already uses.
     static let reservedTypeNames: Set<String> = [

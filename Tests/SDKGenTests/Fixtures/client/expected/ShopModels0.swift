@@ -18,17 +18,17 @@ public struct Problem: Codable, Hashable, Sendable {
 }
 
 public enum OrderStatus: Codable, Hashable, Sendable, RawRepresentable {
-    case openValue
+    case open
     case paid
     /// A value this version of the API does not document, kept as received.
     case undocumented(String)
 
     /// The values the API documents.
-    public static let documentedCases: [OrderStatus] = [.openValue, .paid, ]
+    public static let documentedCases: [OrderStatus] = [.open, .paid, ]
 
     public init(rawValue: String) {
         switch rawValue {
-        case "Open": self = .openValue
+        case "Open": self = .open
         case "Paid": self = .paid
         default: self = .undocumented(rawValue)
         }
@@ -36,7 +36,7 @@ public enum OrderStatus: Codable, Hashable, Sendable, RawRepresentable {
 
     public var rawValue: String {
         switch self {
-        case .openValue: return "Open"
+        case .open: return "Open"
         case .paid: return "Paid"
         case let .undocumented(value): return value
         }

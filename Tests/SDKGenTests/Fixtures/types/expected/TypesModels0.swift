@@ -155,18 +155,18 @@ public enum LegacyStatus: Codable, Hashable, Sendable, RawRepresentable {
 }
 
 public enum EverythingStatus: Codable, Hashable, Sendable, RawRepresentable {
-    case openValue
+    case open
     case paid
     case partiallyPaid
     /// A value this version of the API does not document, kept as received.
     case undocumented(String)
 
     /// The values the API documents.
-    public static let documentedCases: [EverythingStatus] = [.openValue, .paid, .partiallyPaid, ]
+    public static let documentedCases: [EverythingStatus] = [.open, .paid, .partiallyPaid, ]
 
     public init(rawValue: String) {
         switch rawValue {
-        case "Open": self = .openValue
+        case "Open": self = .open
         case "Paid": self = .paid
         case "PartiallyPaid": self = .partiallyPaid
         default: self = .undocumented(rawValue)
@@ -175,7 +175,7 @@ public enum EverythingStatus: Codable, Hashable, Sendable, RawRepresentable {
 
     public var rawValue: String {
         switch self {
-        case .openValue: return "Open"
+        case .open: return "Open"
         case .paid: return "Paid"
         case .partiallyPaid: return "PartiallyPaid"
         case let .undocumented(value): return value

@@ -1,0 +1,142 @@
+import CodatSandbox
+import CodatSyncPayables
+import Foundation
+import OpenAPIURLSession
+import XCTest
+
+/// Retries, unknown outcomes, cancellation and redaction against faults the sandbox injects.
+/// The client runs with the document's own retry policy (`x-speakeasy-retries`).
+final class FaultTests: XCTestCase {
+    func client(_ sandbox: CodatSandbox, logs: LogCapture) -> CodatSyncPayables {
+        CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
+                          options: ClientOptions(attemptTimeout: .seconds(20), logger: logs.logger))
+    }
+
+    func testTooManyRequestsThenSuccessWaitsRetryAfter() async throws {
+        let sandbox = try await startSandbox(self)
+        let logs = LogCapture()
+        let codat = client(sandbox, logs: logs)
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        _ = sandbox.inject(.status(429, retryAfter: 1), on: .operation("sync.list-bills"), times: 2)
+        let bills = try await codat.bills.list(companyId: xero.id, connectionId: xero.connectionId!)
+        XCTAssertFalse(bills.results?.isEmpty ?? true)
+        let attempts = sandbox.requests("sync.list-bills")
+        XCTAssertEqual(attempts.map(\.responseStatus), [429, 429, 200])
+        for (earlier, later) in zip(attempts, attempts.dropFirst()) {
+            XCTAssertGreaterThanOrEqual(later.receivedAt.timeIntervalSince(earlier.receivedAt), 0.99, "waited at least Retry-After")
+        }
+        XCTAssertEqual(logs.lines.filter { $0.contains("retry") }.count, 2, "one line per retry: \(logs.lines)")
+        XCTAssertEqual(logs.lines.filter { $0.contains("-> ") }.count, 3, "one line per request: \(logs.lines)")
+        assertNoSecret(logs.lines)
+    }
+
+    func testServiceUnavailableOnAPaymentIsRetriedAndRecordedOnce() async throws {
+        let sandbox = try await startSandbox(self)
+        let logs = LogCapture()
+        let codat = client(sandbox, logs: logs)
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let (bill, account) = try await payableBill(codat, xero)
+        _ = sandbox.inject(.status(503, retryAfter: 1), on: .operation("sync.create-bill-payment"), times: 1)
+        let before = sandbox.billPayments(companyId: xero.id, api: .sync).count
+        _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill,
+                                                body: BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: account)))
+        let attempts = sandbox.requests("sync.create-bill-payment")
+        XCTAssertEqual(attempts.map(\.responseStatus), [503, 201], "503 says the server did not act: a POST may be resent")
+        XCTAssertGreaterThanOrEqual(attempts[1].receivedAt.timeIntervalSince(attempts[0].receivedAt), 0.99)
+        XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, before + 1)
+    }
+
+    func testAPaymentWhoseConnectionDroppedAfterProcessingIsNotResent() async throws {
+        for fault in [Fault.dropAfterProcessing, .truncateAfterProcessing] {
+            let sandbox = try await startSandbox(self)
+            let logs = LogCapture()
+            let codat = client(sandbox, logs: logs)
+            let xero = try XCTUnwrap(sandbox.company(.xero))
+            let (bill, account) = try await payableBill(codat, xero)
+            let before = sandbox.billPayments(companyId: xero.id, api: .sync).count
+            _ = sandbox.inject(fault, on: .operation("sync.create-bill-payment"), times: 1)
+            do {
+                _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill,
+                                                        body: BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: account)))
+                XCTFail("expected an error for \(fault)")
+            } catch let error as CodatSyncPayablesError {
+                XCTAssertTrue(error.outcomeUnknown, "\(fault): \(error)")
+                XCTAssertTrue(error.description.contains("outcome is unknown"), error.description)
+                XCTAssertEqual(error.attempts, 1)
+                assertNoSecret([error.description, error.debugDescription])
+            }
+            XCTAssertEqual(sandbox.requests("sync.create-bill-payment").count, 1, "\(fault): sent once, never again")
+            XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, before + 1, "\(fault): the server did record it")
+            assertNoSecret(logs.lines)
+
+            // A read dropped the same way is retried: GET is idempotent.
+            _ = sandbox.inject(fault, on: .operation("sync.list-bills"), times: 1)
+            _ = try await codat.bills.list(companyId: xero.id, connectionId: xero.connectionId!)
+            XCTAssertEqual(sandbox.requests("sync.list-bills").suffix(2).map(\.faults.isEmpty), [false, true])
+            await sandbox.stop()
+        }
+    }
+
+    func testADropBeforeProcessingOnAPaymentWithAnIdempotencyKeyIsResent() async throws {
+        let sandbox = try await startSandbox(self)
+        let codat = client(sandbox, logs: LogCapture())
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let suppliersBefore = sandbox.records(.suppliers, companyId: xero.id).count
+        _ = sandbox.inject(.dropBeforeProcessing, on: .operation("sync.create-supplier"), times: 1)
+        // The server deduplicates on Idempotency-Key, so the runtime may resend.
+        let supplier = try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: "supplier-1",
+                                                        body: SupplierPrototype(supplierName: "Retry Ltd", status: .active))
+        XCTAssertEqual(supplier.supplierName, "Retry Ltd")
+        XCTAssertEqual(sandbox.requests("sync.create-supplier").count, 2)
+        XCTAssertEqual(sandbox.records(.suppliers, companyId: xero.id).count, suppliersBefore + 1)
+    }
+
+    func testCancellationStopsRetriesAtOnce() async throws {
+        let sandbox = try await startSandbox(self)
+        let codat = client(sandbox, logs: LogCapture())
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        _ = sandbox.inject(.status(503, retryAfter: 30), on: .operation("sync.list-bills"))
+        let task = Task { try await codat.bills.list(companyId: xero.id, connectionId: xero.connectionId!) }
+        while sandbox.requests("sync.list-bills").isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let cancelledAt = ContinuousClock.now
+        task.cancel()
+        do {
+            _ = try await task.value
+            XCTFail("expected cancellation")
+        } catch {
+            XCTAssertTrue(error is CancellationError, "\(error)")
+        }
+        XCTAssertLessThan(ContinuousClock.now - cancelledAt, .milliseconds(500))
+        XCTAssertEqual(sandbox.requests("sync.list-bills").count, 1)
+    }
+
+    func testTheAPIKeyAppearsInNoLogLineAndNoErrorDescription() async throws {
+        let sandbox = try await startSandbox(self)
+        let logs = LogCapture()
+        let codat = client(sandbox, logs: logs)
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        _ = sandbox.inject(.status(500), on: .operation("sync.list-bills"), times: 1)
+        _ = try await codat.bills.list(companyId: xero.id, connectionId: xero.connectionId!)
+        var texts: [String] = []
+        do {
+            _ = try await codat.bills.listAttachments(companyId: xero.id, connectionId: xero.connectionId!, billId: "missing")
+        } catch {
+            texts += ["\(error)", String(reflecting: error), error.localizedDescription]
+        }
+        texts += [codat.description, codat.debugDescription, String(reflecting: codat)]
+        XCTAssertFalse(logs.lines.isEmpty)
+        assertNoSecret(logs.lines + texts)
+        // The key did reach the server, in the header only.
+        XCTAssertEqual(sandbox.recordedRequests.last?.header("Authorization"), authHeader)
+    }
+
+    /// An open bill of the company and a payment account in its currency.
+    private func payableBill(_ codat: CodatSyncPayables, _ company: SandboxCompany) async throws -> (bill: String, account: String) {
+        let bills = try await codat.bills.list(companyId: company.id, connectionId: company.connectionId!, query: "status=Open")
+        let bill = try XCTUnwrap(bills.results?.first { ($0.amountDue ?? 0) >= 20 })
+        let options = try await codat.billPayments.getPaymentOptions(companyId: company.id, connectionId: company.connectionId!)
+        let account = try XCTUnwrap(options.bankAccounts?.first { $0.currency == bill.currency }?.id)
+        return (bill.id!, account)
+    }
+}
