@@ -46,6 +46,10 @@ struct PluginConfig: Decodable {
         module = raw.module
         guard let spec = raw.spec else { throw PluginError("\(url.path):1:1: error: the config names no 'spec'") }
         self.spec = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : base.appending(path: spec).standardizedFileURL
+        // The documents are pinned, not committed: say how to fetch them rather than fail in the tool.
+        guard FileManager.default.fileExists(atPath: self.spec.path) else {
+            throw PluginError("\(url.path):1:1: error: the spec '\(self.spec.path)' is missing; fetch the pinned documents with `bash specs/sync.sh` in the package that holds this config")
+        }
         templates = raw.templates.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : base.appending(path: $0).standardizedFileURL }
         modelFiles = raw.modelFiles ?? 4
     }
