@@ -331,7 +331,7 @@ extension Bill {
     static func open(_ id: String, supplier: SupplierRef, amountDue: Decimal, currency: String? = nil,
                      currencyRate: Decimal? = nil) -> Bill {
         Bill(id: id, supplierRef: supplier, issueDate: "2023-04-01T00:00:00", currency: currency, currencyRate: currencyRate,
-             status: .openValue, subTotal: amountDue, taxAmount: 0, totalAmount: amountDue, amountDue: amountDue)
+             status: .open, subTotal: amountDue, taxAmount: 0, totalAmount: amountDue, amountDue: amountDue)
     }
 
     static func open(_ id: String, supplier: String, amountDue: Decimal, currency: String? = nil) -> Bill {

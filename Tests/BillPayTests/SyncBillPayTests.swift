@@ -9,7 +9,7 @@ final class SyncBillPayTests: XCTestCase {
     let bill = Bill(id: "59978bef-af2f-4a7e-9728-4997597c0980", reference: "RPT445-1",
                     supplierRef: SupplierRef(id: "dec56ceb-65e9-43b3-ac98-7fe09eb37e31", supplierName: "PowerDirect"),
                     issueDate: "2023-02-09T00:00:00", dueDate: "2023-02-19T00:00:00", currency: "GBP", currencyRate: 1,
-                    status: .openValue, totalAmount: dec("135.85"), amountDue: dec("135.85"))
+                    status: .open, totalAmount: dec("135.85"), amountDue: dec("135.85"))
     let gbpAccount = BankAccountMappingOption(id: "bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4", name: "Business current account",
                                               currency: "GBP", status: .active, accountType: .debit)
 
@@ -116,7 +116,7 @@ final class SyncBillPayTests: XCTestCase {
 
     func billToCreate(supplier: String, lines: [BillLineItem]) -> BillPrototype {
         BillPrototype(supplierRef: SupplierRef(id: supplier), issueDate: "2023-02-09", dueDate: "2023-02-19",
-                      currency: "GBP", lineItems: lines, status: .openValue)
+                      currency: "GBP", lineItems: lines, status: .open)
     }
 
     func testABillMappedToTheOptionsOfAnExistingSupplierPasses() throws {

@@ -1,0 +1,62 @@
+import BillPay
+import CodatSandbox
+import CodatSyncPayables
+import CodatSyncPayablesV1
+import Foundation
+import OpenAPIURLSession
+import XCTest
+
+// Real HTTP over loopback: each test starts its own sandbox and stops it at the end.
+// This file names only the two client types, never a model, so it can import both modules.
+
+/// The API key the tests use; it must never be printed.
+let sandboxAPIKey = "billpay-tests-key-3f9a"
+let sandboxAuthHeader = "Basic " + Data(sandboxAPIKey.utf8).base64EncodedString()
+
+/// Retries fast enough for tests that inject many faults (the document's policy waits 500 ms first).
+let fastRetry = RetryConfiguration(
+    strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(50), maxElapsedTime: .seconds(30), exponent: 2),
+    statuses: StatusSet(codes: [408, 429], classes: [5]),
+    retryConnectionErrors: true
+)
+
+/// Starts a sandbox for one test and stops it when the test ends.
+func startSandbox(_ test: XCTestCase, pushDelay: Duration = .milliseconds(300), extraBills: Int = 0,
+                  faultSeed: UInt64 = 0x5EED) async throws -> CodatSandbox {
+    let sandbox = try await CodatSandbox.start(SandboxConfiguration(
+        pushDelay: pushDelay, apiKey: sandboxAPIKey, extraBills: extraBills, faultSeed: faultSeed))
+    test.addTeardownBlock { await sandbox.stop() }
+    return sandbox
+}
+
+func syncClient(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayables {
+    CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
+                      options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout))
+}
+
+func v1Client(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayablesV1 {
+    CodatSyncPayablesV1(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
+                        options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout))
+}
+
+/// The seeded company of an integration, as a workflow's `CompanyConnection`.
+func connection(_ sandbox: CodatSandbox, _ integration: SandboxIntegration) throws -> CompanyConnection {
+    let company = try XCTUnwrap(sandbox.company(integration), "no seeded \(integration) company")
+    return CompanyConnection(companyId: company.id, companyName: company.name, connectionId: try XCTUnwrap(company.connectionId),
+                             platformName: integration.platformName)
+}
+
+/// Polling fast enough for short push delays.
+let fastPolling = PushPolling(initialInterval: .milliseconds(20), multiplier: 1.5, maxInterval: .milliseconds(200), timeout: .seconds(30))
+
+extension CodatSandbox {
+    /// Requests that reached an operation (`sync.create-bill-payment`, `v1.create-account`).
+    func requests(_ operation: String) -> [RecordedRequest] {
+        recordedRequests.filter { $0.operation == operation }
+    }
+}
+
+/// Today as `yyyy-MM-dd`.
+var today: String {
+    String(DateTime(Date()).text.prefix(10))
+}
