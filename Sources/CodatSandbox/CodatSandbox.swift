@@ -99,8 +99,12 @@ public final class CodatSandbox: Sendable {
     /// Applies `fault` to the requests `matcher` picks: for the next `times` of them (nil: until
     /// removed), each with chance `probability` (nil: always; drawn from the seeded generator).
     @discardableResult
+    ///
+    /// A fault that drops connections also closes the idle kept-alive connections, and while it
+    /// is in force responses carry `Connection: close`: the dropped request then always comes
+    /// on a fresh connection, which libcurl (URLSession on Linux) does not silently resend.
     public func inject(_ fault: Fault, on matcher: RouteMatcher = .any, times: Int? = nil, probability: Double? = nil) -> FaultRule {
-        core.faults.withLock { $0.add(fault, on: matcher, times: times, probability: probability) }
+        core.inject(fault, on: matcher, times: times, probability: probability)
     }
 
     /// The rules in force, with how often each fired.

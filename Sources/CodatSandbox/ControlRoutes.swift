@@ -42,9 +42,7 @@ extension SandboxCore {
         }
         table.add(.shared, "POST", p + "/faults", "add-fault") { request in
             let rule = try request.decode(FaultRule.self)
-            let added = core.faults.withLock {
-                $0.add(rule.fault, on: rule.matcher, times: rule.remaining, probability: rule.probability)
-            }
+            let added = core.inject(rule.fault, on: rule.matcher, times: rule.remaining, probability: rule.probability)
             return .json(try Self.encode(added), status: 201)
         }
         table.add(.shared, "DELETE", p + "/faults", "clear-faults") { _ in
@@ -96,6 +94,12 @@ extension SandboxCore {
         return table
     }
 
+    func inject(_ fault: Fault, on matcher: RouteMatcher, times: Int?, probability: Double?) -> FaultRule {
+        let rule = faults.withLock { $0.add(fault, on: matcher, times: times, probability: probability) }
+        if fault.dropsConnection { connections.closeIdle() }
+        return rule
+    }
+
     func reset() {
         store.reset()
         idempotency.clear()
@@ -125,6 +129,9 @@ extension SandboxCore {
     func handleControl(_ request: Request, context: SandboxRequestContext, route: RouteInfo, handler: RouteHandler)
         async throws -> Response
     {
+        // Busy while it runs, so that injecting a drop does not close this very connection.
+        connections.begin(context.channel)
+        defer { connections.end(context.channel) }
         var request = request
         let body = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         let target = request.head.path ?? "/"

@@ -25,6 +25,14 @@ public enum Fault: Sendable, Hashable {
         }
     }
 
+    /// Whether the fault closes the connection.
+    var dropsConnection: Bool {
+        switch self {
+        case .dropBeforeProcessing, .dropAfterProcessing, .truncateAfterProcessing: return true
+        case .status, .latency: return false
+        }
+    }
+
     /// Latency only delays; every other fault decides the outcome.
     var isTerminal: Bool {
         if case .latency = self { return false }
@@ -124,6 +132,11 @@ struct FaultInjector: Sendable {
 
     mutating func removeAll() {
         rules.removeAll()
+    }
+
+    /// Whether a rule that closes connections is in force.
+    var dropsArmed: Bool {
+        rules.contains { $0.fault.dropsConnection }
     }
 
     /// The faults for one request: all firing latency rules, and the first firing terminal rule.

@@ -190,11 +190,13 @@ public struct CodatQuery: Sendable, Hashable, CustomStringConvertible {
                 index += 1
                 return value
             }
-            // An unquoted value runs to the next && or ||, or to the bracket closing a group.
+            // An unquoted value runs to the next && or ||, or to a closing brace (an unbalanced
+            // one is then reported), or to the parenthesis closing a group. Parentheses outside
+            // a group belong to the value: `name=EC Acquisitions (20%)`.
             let start = index
             while index < text.count {
-                if looking(at: "&&") || looking(at: "||") { break }
-                if depth > 0, text[index] == "}" || text[index] == ")" { break }
+                if looking(at: "&&") || looking(at: "||") || text[index] == "}" { break }
+                if depth > 0, text[index] == ")" { break }
                 index += 1
             }
             let value = String(String.UnicodeScalarView(text[start..<index])).trimmingCharacters(in: .whitespaces)

@@ -120,7 +120,7 @@ extension SandboxJSON {
     }
 
     /// The `id` field, the key of every stored record.
-    var id: String? { self["id"]?.string }
+    public var id: String? { self["id"]?.string }
 }
 
 // MARK: - Converting

@@ -28,6 +28,7 @@ final class SandboxCore: Sendable {
     let recorder = Locked(RequestRecorder())
     let pushDelay: Locked<Duration>
     let idempotency = IdempotencyCache()
+    let connections = ConnectionTracker()
     let routes: RouteTable
     /// Called with one line per request (the executable prints them).
     let log: (@Sendable (String) -> Void)?
@@ -54,6 +55,19 @@ final class SandboxCore: Sendable {
     /// record -> faults before -> auth -> route -> idempotency -> handler -> faults after.
     func handle(_ request: Request, context: SandboxRequestContext, route: RouteInfo?, handler: RouteHandler?) async throws
         -> Response
+    {
+        connections.begin(context.channel)
+        defer { connections.end(context.channel) }
+        var response = try await process(request, context: context, route: route, handler: handler)
+        if faults.withLock({ $0.dropsArmed }) {
+            // The next request must come on a new connection (see ConnectionTracker).
+            response.headers[.connection] = "close"
+        }
+        return response
+    }
+
+    private func process(_ request: Request, context: SandboxRequestContext, route: RouteInfo?, handler: RouteHandler?)
+        async throws -> Response
     {
         var request = request
         let target = request.head.path ?? "/"

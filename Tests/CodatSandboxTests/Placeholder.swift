@@ -1,4 +1,0 @@
-import CodatSandbox
-import XCTest
-
-final class CodatSandboxTestsPlaceholder: XCTestCase {}
