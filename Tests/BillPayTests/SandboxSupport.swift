@@ -3,6 +3,7 @@ import CodatSandbox
 import CodatSyncPayables
 import CodatSyncPayablesV1
 import Foundation
+import Logging
 import OpenAPIURLSession
 import XCTest
 
@@ -29,14 +30,21 @@ func startSandbox(_ test: XCTestCase, pushDelay: Duration = .milliseconds(300), 
     return sandbox
 }
 
+/// Retry notices stay out of the test output (warnings and errors still show).
+let quietLogger: Logger = {
+    var logger = Logger(label: "billpay-tests")
+    logger.logLevel = .warning
+    return logger
+}()
+
 func syncClient(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayables {
     CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
-                      options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout))
+                      options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout, logger: quietLogger))
 }
 
 func v1Client(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayablesV1 {
     CodatSyncPayablesV1(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
-                        options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout))
+                        options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout, logger: quietLogger))
 }
 
 /// The seeded company of an integration, as a workflow's `CompanyConnection`.
