@@ -53,6 +53,18 @@ extension AsyncBillPay {
 
     // MARK: Sending
 
+    /// The payload `pay` sends for a request, and its key: the validator passed it, and its
+    /// `note` carries the key's marker.
+    ///
+    /// - Throws: `PaymentValidationError` with every rule broken.
+    public func prepare(_ request: BillPaymentRequest, key: PaymentKey? = nil) throws -> (payment: BillPayment, key: PaymentKey) {
+        try validator.validate(request)
+        var payment = request.payment
+        let key = try key ?? PaymentKey.derived(from: ["v1-payment", companyId, connectionId], payload: payment)
+        payment.note = key.marking(payment.note)
+        return (payment, key)
+    }
+
     /// Sends a bill payment, at most once, after the validator passed it.
     ///
     /// The payload is sent as built, with the payment's marker (`PaymentKey.marker`) added to
@@ -64,10 +76,7 @@ extension AsyncBillPay {
     ///   `CodatSyncPayablesV1Error` when the push is refused; `PaymentOutcomeUnknownError` when
     ///   it may have been recorded and the layer could not tell.
     public func pay(_ request: BillPaymentRequest, key: PaymentKey? = nil) async throws -> PushHandle<BillPayment> {
-        try validator.validate(request)
-        var payment = request.payment
-        let key = try key ?? PaymentKey.derived(from: ["v1-payment", companyId, connectionId], payload: payment)
-        payment.note = key.marking(payment.note)
+        let (payment, key) = try prepare(request, key: key)
         let (client, companyId, connectionId, marker) = (client, companyId, connectionId, key.marker)
         return try await deliverMarked(key: key, dataType: .billPayments) { options in
             try await client.billPayments.create(companyId: companyId, connectionId: connectionId, body: payment, options: options)
