@@ -2,16 +2,21 @@
 //
 // Two solutions, as in the guides:
 //
-// - **Asynchronous Bill Pay** (`CodatSyncPayablesV1`): `BillPaymentBuilder` builds the bill
-//   payments the guides show (one bill in full or in part, several bills of one supplier, a
-//   batch across suppliers, a credit note allocated alone or with a partial payment),
-//   `PaymentValidator` checks any payment against the rules of a bill payment and the
-//   integration's limits, `BillCreditNote.toCreate(…)` and `NewPaymentAccount` build the
-//   credit notes and payment accounts to create.
-// - **Synchronous Bill Pay** (`CodatSyncPayables`): `SyncBillPaymentRequest` builds the
-//   simplified payment of one bill, applying the foreign-currency rule, and `BillCreationCheck`
-//   checks a bill against the supplier list and the bill mapping options before it is created.
+// - **Synchronous Bill Pay** (`CodatSyncPayables`): `SyncBillPay` lists outstanding bills,
+//   creates a bill after `BillCreationCheck` (supplier exists, lines mapped), uploads, lists and
+//   downloads attachments, lists payment accounts, creates bank accounts, and pays one bill in
+//   full or in part (`SyncBillPaymentRequest`: the simplified model and the foreign-currency rule).
+// - **Asynchronous Bill Pay** (`CodatSyncPayablesV1`): `AsyncBillPay` lists bank accounts and
+//   bills, creates payment accounts (`NewPaymentAccount`: create-account or create-bank-account,
+//   account type from `BillPayMethod`), pays what `BillPaymentBuilder` builds (one bill in full or
+//   in part, several bills of one supplier, a batch across suppliers, a credit note allocated
+//   alone or with a partial payment), creates credit notes, deletes bills and bill payments.
+//   Every change returns a `PushHandle` whose `wait()` polls the push operation to its end.
+//   `PaymentValidator` checks every payment before it is sent.
+//
+// Payments are recorded at most once: `Delivery/AtMostOnce.swift` says how.
 //
 // Files import one generated module each: both declare `Bill`, `BillPayment`, `SupplierRef`…,
-// and a file that saw both could not name them. Types shared by both solutions
-// (`Integration`, `BillPayMethod`, the rules and errors) import neither.
+// and a file that saw both could not name them (the delivery file uses module selectors,
+// `CodatSyncPayables::Bill`). Types shared by both solutions (`Integration`, `BillPayMethod`,
+// `CompanyConnection`, `PaymentKey`, the rules and errors) import neither.

@@ -1,13 +1,17 @@
 /// The company and the accounting connection a workflow acts on, with the integration behind it.
 public struct CompanyConnection: Hashable, Sendable, CustomStringConvertible {
+    /// The Codat company (the SMB).
     public var companyId: String
+    /// The company's name in Codat.
     public var companyName: String?
+    /// The accounting connection the bills and payments go through.
     public var connectionId: String
     /// The connection's `platformName` ("Xero", "Oracle NetSuite", …).
     public var platformName: String?
     /// The integration the platform name denotes; its limits drive the validator.
     public var integration: Integration
 
+    /// `integration` defaults to the one `platformName` denotes (`.other` without one).
     public init(companyId: String, companyName: String? = nil, connectionId: String, platformName: String? = nil,
                 integration: Integration? = nil) {
         self.companyId = companyId

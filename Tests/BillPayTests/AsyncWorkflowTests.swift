@@ -311,6 +311,26 @@ final class AsyncWorkflowTests: XCTestCase {
 
     // MARK: At most once
 
+    func testPayingAgainUnderTheSameKeyAfterACrashSendsNothingWhenLookingFirst() async throws {
+        let sandbox = try await startSandbox(self, pushDelay: .milliseconds(100))
+        let billPay = try billPay(sandbox, .xero, delivery: DeliveryPolicy(settleDelay: .milliseconds(10), lookBeforeSending: true))
+        let bill = try await billPay.bill(id: "0394819c-b784-454d-991c-c4711b9aca12")
+        let before = payments(sandbox, billPay)
+        let key: PaymentKey = "payment-run-42/bill-LK-2201"
+
+        let first = try await billPay.payBill(bill, amount: 20, details: details("bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"), key: key)
+        XCTAssertEqual(first.delivery?.sends, 1)
+        // The process "crashes" here, before waiting; the run is started again with the same key.
+        let again = try await billPay.payBill(bill, amount: 20, details: details("bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"), key: key)
+        XCTAssertEqual(again.delivery?.sends, 0, "found under its key (its push waited for): nothing sent")
+        XCTAssertEqual(again.delivery?.foundBeforeSending, true)
+        XCTAssertNil(again.pushOperationKey)
+        let found = try await again.wait()
+        XCTAssertEqual(found.record.totalAmount, 20)
+        XCTAssertEqual(payments(sandbox, billPay), before + 1)
+        XCTAssertEqual(sandbox.requests("v1.create-bill-payment").count, 1)
+    }
+
     func testAnAmbiguousPushIsFoundByItsMarkerOrSentAgain() async throws {
         let cases: [(fault: Fault, recorded: Bool)] = [
             (.dropAfterProcessing, true), (.truncateAfterProcessing, true), (.dropBeforeProcessing, false), (.status(502), false),

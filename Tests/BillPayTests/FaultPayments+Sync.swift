@@ -5,11 +5,13 @@ import Foundation
 
 extension FaultPayments {
     /// `intended` synchronous payments, one per generated bill of the Xero company: odd bills
-    /// in full, even ones in part (10.00). No Idempotency-Key: only the layer prevents repeats.
-    static func sync(_ sandbox: CodatSandbox, intended: Int, concurrency: Int, injectFaults: () -> Void) async throws -> FaultRun {
+    /// in full, even ones in part (10.00). Without Idempotency-Key (the default here) only the
+    /// layer prevents repeats; with it, the runtime repeats the POST and the server deduplicates.
+    static func sync(_ sandbox: CodatSandbox, intended: Int, concurrency: Int, useIdempotencyKeys: Bool = false,
+                     injectFaults: () -> Void) async throws -> FaultRun {
         let company = try connection(sandbox, .xero)
         let billPay = SyncBillPay(client: syncClient(sandbox, retry: fastRetry, attemptTimeout: .seconds(1)), company: company,
-                                  delivery: DeliveryPolicy(maxSends: 10, settleDelay: .milliseconds(100), useIdempotencyKeys: false))
+                                  delivery: DeliveryPolicy(maxSends: 10, settleDelay: .milliseconds(100), useIdempotencyKeys: useIdempotencyKeys))
         let accounts = try await billPay.paymentAccounts()
         let bills = try await billPay.outstandingBills().filter { $0.id?.hasPrefix("gen-bill-") ?? false }.prefix(intended)
         guard bills.count == intended else { throw FailedPayment(billId: "", message: "only \(bills.count) generated bills") }

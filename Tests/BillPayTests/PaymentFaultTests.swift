@@ -40,6 +40,21 @@ final class PaymentFaultTests: XCTestCase {
         XCTAssertEqual(run.ambiguous, run.foundRecorded + run.foundNotRecorded, "each ambiguous failure resolved")
     }
 
+    /// The default policy: the POST carries an Idempotency-Key, so the runtime may repeat it and
+    /// the server answers a repeat with the first answer; the layer's check stays behind it.
+    func testSyncPaymentsWithIdempotencyKeysUnderFaultsAreEachRecordedOnce() async throws {
+        let sandbox = try await startSandbox(self, extraBills: 60, faultSeed: 0x1DE4)
+        let run = try await FaultPayments.sync(sandbox, intended: 60, concurrency: 12, useIdempotencyKeys: true) { self.inject(sandbox) }
+        sandbox.clearFaults()
+        run.print(title: "sync with Idempotency-Key")
+
+        XCTAssertTrue(run.errors.isEmpty, run.errors.joined(separator: "\n"))
+        XCTAssertEqual(run.recordedPerBill.count, run.intended)
+        XCTAssertEqual(run.recordedPerBill.values.filter { $0 != 1 }.count, 0, "no bill paid twice")
+        XCTAssertEqual(run.wrongAmountDue, [])
+        XCTAssertGreaterThan(run.paymentRequests, run.sends, "the runtime repeated POSTs itself")
+    }
+
     func testOneHundredV1PaymentsUnderFaultsAreEachRecordedOnce() async throws {
         let sandbox = try await startSandbox(self, pushDelay: .milliseconds(50), extraBills: 100, faultSeed: 0xF1A7)
         let run = try await FaultPayments.v1(sandbox, intended: 100, concurrency: 12) { self.inject(sandbox) }

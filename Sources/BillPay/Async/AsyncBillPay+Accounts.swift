@@ -54,6 +54,7 @@ extension AsyncBillPay {
 
 /// A push operation succeeded without naming the record it created.
 public struct PushRecordMissingError: Error, Sendable, CustomStringConvertible {
+    /// The operation that succeeded.
     public let pushOperationKey: String
     public var description: String { "push operation \(pushOperationKey) succeeded but names no record" }
 }

@@ -144,7 +144,7 @@ public struct AsyncBillPay: Sendable {
         fetch: @escaping @Sendable (PushOperation) async throws -> Record
     ) async throws -> PushHandle<Record> {
         let (client, companyId, connectionId, policy) = (client, companyId, connectionId, delivery)
-        let (delivered, report) = try await AtMostOnce.deliver(key: key, policy: policy, send: send) {
+        let (delivered, report) = try await AtMostOnce.deliver(key: key, policy: policy, lookFirst: policy.lookBeforeSending, send: send) {
             try await AtMostOnce.v1Finding(client: client, companyId: companyId, connectionId: connectionId,
                                            dataType: dataType, policy: policy, find: find)
         }

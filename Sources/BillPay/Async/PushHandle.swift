@@ -4,12 +4,16 @@ import Foundation
 /// How a `PushHandle` polls its push operation: backoff from `initialInterval`, multiplied by
 /// `multiplier` after each poll up to `maxInterval`, for at most `timeout`.
 public struct PushPolling: Sendable, Hashable {
+    /// The wait before the first poll.
     public var initialInterval: Duration
+    /// How much longer each wait is than the one before.
     public var multiplier: Double
+    /// The longest wait between two polls.
     public var maxInterval: Duration
     /// How long `wait()` waits by default before it throws `PushWaitTimeoutError`.
     public var timeout: Duration
 
+    /// Polls after 0.1 s, then 1.5 times longer each time up to 5 s apart, for 2 minutes by default.
     public init(initialInterval: Duration = .milliseconds(100), multiplier: Double = 1.5,
                 maxInterval: Duration = .seconds(5), timeout: Duration = .seconds(120)) {
         self.initialInterval = initialInterval
@@ -119,7 +123,9 @@ public struct PushCompletion<Record: Sendable>: Sendable {
 
 /// A deleted record, as its push operation reports it.
 public struct DeletedRecord: Hashable, Sendable {
+    /// The deleted record's id.
     public let id: String
+    /// Its data type (`bills`, `billPayments`).
     public let dataType: String?
 }
 
@@ -128,12 +134,15 @@ public struct PushOperationFailedError: Error, Sendable, CustomStringConvertible
     /// The operation in its final state.
     public let operation: PushOperation
 
+    /// The operation's key.
     public var pushOperationKey: String { operation.pushOperationKey }
     /// `Failed` or `TimedOut`.
     public var status: PushOperationStatus { operation.status }
+    /// Codat's summary of what went wrong.
     public var errorMessage: String? { operation.errorMessage }
     /// Codat's validation errors: what is wrong, and where (`itemId`), by which validator.
     public var validationErrors: [ValidationItem] { operation.validation?.errors ?? [] }
+    /// Codat's validation warnings.
     public var validationWarnings: [ValidationItem] { operation.validation?.warnings ?? [] }
 
     public var description: String {
@@ -148,8 +157,11 @@ public struct PushOperationFailedError: Error, Sendable, CustomStringConvertible
 
 /// A push operation was still pending when `wait()` gave up; wait on the handle again later.
 public struct PushWaitTimeoutError: Error, Sendable, CustomStringConvertible {
+    /// The operation still pending.
     public let pushOperationKey: String
+    /// Its status at the last poll (`Pending`).
     public let lastStatus: String
+    /// How long `wait()` waited.
     public let waited: Duration
 
     public var description: String {

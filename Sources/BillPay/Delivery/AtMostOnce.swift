@@ -33,7 +33,16 @@ import Foundation
 //    Recorded: the layer returns what it found, without sending. Undetermined: it stops with
 //    `PaymentOutcomeUnknownError`, never a second send.
 //
+// 4. **Optionally, look first** (v1, `DeliveryPolicy.lookBeforeSending`): the marker is looked
+//    for before the first send too, so that paying again under the same key after a crash or a
+//    cancelled task sends nothing when the first attempt was recorded.
+//
 // Each delivery returns a `DeliveryReport`: sends, ambiguous failures, and what was found.
+//
+// Limits: a request still travelling after `settleDelay` (a very slow server) can land after
+// the layer looked; the synchronous check relies on nothing else changing the bill's
+// `amountDue` meanwhile (when something does, the layer stops instead of guessing); the v1
+// check relies on the list endpoints showing a record once its push succeeded.
 
 /// How payments are delivered, and how long the layer looks into an ambiguous failure.
 public struct DeliveryPolicy: Sendable, Hashable {
@@ -49,12 +58,22 @@ public struct DeliveryPolicy: Sendable, Hashable {
     /// repeat, and Codat answers a repeat with the first answer.
     public var useIdempotencyKeys: Bool
 
+    /// Before the first send of a v1 payment or credit note, looks for one already carrying its
+    /// marker (and waits for pending pushes that may be it), and sends nothing if there is one.
+    /// This makes `pay(_:key:)` safe to call again with the same key after a crash or a
+    /// cancellation, at the cost of a list request per payment. The synchronous API cannot do
+    /// this (a bill's `amountDue` does not say which payment lowered it).
+    public var lookBeforeSending: Bool
+
+    /// The defaults: 5 sends at most, 0.2 s before looking, 60 s of waiting for pending pushes,
+    /// Idempotency-Key sent, no look before the first send.
     public init(maxSends: Int = 5, settleDelay: Duration = .milliseconds(200), findOutTimeout: Duration = .seconds(60),
-                useIdempotencyKeys: Bool = true) {
+                useIdempotencyKeys: Bool = true, lookBeforeSending: Bool = false) {
         self.maxSends = maxSends
         self.settleDelay = settleDelay
         self.findOutTimeout = findOutTimeout
         self.useIdempotencyKeys = useIdempotencyKeys
+        self.lookBeforeSending = lookBeforeSending
     }
 }
 
@@ -71,9 +90,14 @@ public struct DeliveryReport: Sendable, Hashable, CustomStringConvertible {
     /// Ambiguous failures found not to have been recorded (sent again).
     public internal(set) var foundNotRecorded = 0
 
+    /// Whether the payment was found already recorded before anything was sent
+    /// (`DeliveryPolicy.lookBeforeSending`).
+    public internal(set) var foundBeforeSending = false
+
     /// Sends after the first.
     public var resends: Int { max(sends - 1, 0) }
 
+    /// An empty report for a payment.
     public init(key: PaymentKey) { self.key = key }
 
     public var description: String {
@@ -86,11 +110,13 @@ public struct DeliveryReport: Sendable, Hashable, CustomStringConvertible {
 /// sent again. Look at the company's payments (the report's key is the payment's marker) before
 /// paying again.
 public struct PaymentOutcomeUnknownError: Error, Sendable, CustomStringConvertible {
+    /// The payment's key (its marker in v1).
     public let key: PaymentKey
     /// Why the layer could not tell.
     public let reason: String
     /// The failure that made the outcome unknown.
     public let lastError: String
+    /// What the layer did before it stopped.
     public let report: DeliveryReport
 
     public var description: String {
@@ -101,9 +127,11 @@ public struct PaymentOutcomeUnknownError: Error, Sendable, CustomStringConvertib
 /// A payment that failed unambiguously (the server refused it, or it never left) after the
 /// layer had already sent it once with an unknown outcome and found it not recorded.
 public struct PaymentNotRecordedError: Error, Sendable, CustomStringConvertible {
+    /// The payment's key.
     public let key: PaymentKey
     /// The last failure (a `PayablesError` with the server's answer, when there was one).
     public let underlying: any Error
+    /// What the layer did.
     public let report: DeliveryReport
 
     public var description: String {
@@ -127,12 +155,26 @@ enum Delivered<Sent: Sendable, Found: Sendable>: Sendable {
 enum AtMostOnce {
     /// Sends with `send`; after an ambiguous failure, asks `findOut` and sends again only when
     /// it says `notRecorded`. See the top of this file.
+    ///
+    /// With `lookFirst` (v1, `DeliveryPolicy.lookBeforeSending`), `findOut` is asked before the
+    /// first send too: a payment already recorded under the key is not sent again.
     static func deliver<Sent: Sendable, Found: Sendable>(
-        key: PaymentKey, policy: DeliveryPolicy, options: CallOptions = CallOptions(),
+        key: PaymentKey, policy: DeliveryPolicy, options: CallOptions = CallOptions(), lookFirst: Bool = false,
         send: (CallOptions) async throws -> Sent,
         findOut: () async throws -> DeliveryFinding<Found>
     ) async throws -> (Delivered<Sent, Found>, DeliveryReport) {
         var report = DeliveryReport(key: key)
+        if lookFirst {
+            switch try await findOut() {
+            case let .recorded(found):
+                report.foundBeforeSending = true
+                return (.found(found), report)
+            case .notRecorded:
+                break
+            case let .undetermined(reason):
+                throw PaymentOutcomeUnknownError(key: key, reason: reason, lastError: "an earlier send under this key", report: report)
+            }
+        }
         while true {
             report.sends += 1
             do {

@@ -22,6 +22,7 @@ public struct SyncBillPay: Sendable {
     /// How payments are delivered after an ambiguous failure.
     public var delivery: DeliveryPolicy
 
+    /// Works on a known company and connection (see `connect` to choose them from the server).
     public init(client: CodatSyncPayables, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy()) {
         self.client = client
         self.company = company
