@@ -118,4 +118,52 @@ enum Projection {
     static func response<T: Codable>(_ type: T.Type, _ json: SandboxJSON, status: Int = 200) throws -> APIResponse {
         .json(try data(type, json), status: status)
     }
+
+    /// A list response: the wrapper (paging fields) through `List`, each record through
+    /// `Item`, remembered per record so that paging through many records stays cheap.
+    static func list<List: Codable, Item: Codable>(
+        _ list: List.Type, of item: Item.Type, wrapper: SandboxJSON, results: [SandboxJSON]
+    ) throws -> APIResponse {
+        var empty = wrapper
+        empty["results"] = []
+        let outer = try data(List.self, empty)
+        let marker = Data(#""results":[]"#.utf8)
+        guard let range = outer.range(of: marker) else {
+            return try response(List.self, { var full = wrapper; full["results"] = .array(results); return full }())
+        }
+        var body = Data(outer[..<range.lowerBound])
+        body += Data(#""results":["#.utf8)
+        for (index, record) in results.enumerated() {
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += try cache.item(Item.self, record)
+        }
+        body.append(UInt8(ascii: "]"))
+        body += outer[range.upperBound...]
+        return .json(body)
+    }
+
+    static let cache = ProjectionCache()
+}
+
+/// Projected records by model and record value. Records are values, so a changed record
+/// is simply a new key; the cache is emptied when it grows large.
+final class ProjectionCache: Sendable {
+    private struct Key: Hashable {
+        let model: ObjectIdentifier
+        let record: SandboxJSON
+    }
+
+    private let entries = Locked<[Key: Data]>([:])
+    private let limit = 50_000
+
+    func item<T: Codable>(_ type: T.Type, _ record: SandboxJSON) throws -> Data {
+        let key = Key(model: ObjectIdentifier(T.self), record: record)
+        if let hit = entries.withLock({ $0[key] }) { return hit }
+        let projected = try Projection.data(T.self, record)
+        entries.withLock { entries in
+            if entries.count >= limit { entries.removeAll(keepingCapacity: true) }
+            entries[key] = projected
+        }
+        return projected
+    }
 }

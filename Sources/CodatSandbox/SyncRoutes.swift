@@ -53,7 +53,7 @@ extension SandboxCore {
                 try ContinuationPage(
                     state[.bills].sequenced, matching: query.matches, token: request.query["continuationToken"], pageSize: size)
             }
-            return try continuationResponse(Bills.self, page)
+            return try continuationResponse(Bills.self, of: Bill.self, page)
         }
 
         table.add(.sync, "POST", base + "/bills", "create-bill", idempotent: true) { request in
@@ -156,7 +156,7 @@ extension SandboxCore {
                     state[.suppliers].sequenced, matching: { query?.matches($0) ?? true },
                     token: request.query["continuationToken"], pageSize: size)
             }
-            return try continuationResponse(Suppliers.self, page)
+            return try continuationResponse(Suppliers.self, of: Supplier.self, page)
         }
 
         table.add(.sync, "POST", base + "/suppliers", "create-supplier", idempotent: true) { request in
@@ -206,10 +206,12 @@ extension SandboxCore {
     }
 
     /// `{results, pagination: {continuationToken}}` through the list model.
-    private static func continuationResponse<T: Codable>(_ type: T.Type, _ page: ContinuationPage) throws -> APIResponse {
+    private static func continuationResponse<List: Codable, Item: Codable>(
+        _ list: List.Type, of item: Item.Type, _ page: ContinuationPage
+    ) throws -> APIResponse {
         var pagination: SandboxJSON = [:]
         if let token = page.nextToken { pagination["continuationToken"] = .string(token) }
-        return try Projection.response(T.self, ["results": .array(page.records), "pagination": pagination])
+        return try Projection.list(List.self, of: Item.self, wrapper: ["pagination": pagination], results: page.records)
     }
 
     /// A stored bill from a prototype: supplier and line references checked, totals worked out.

@@ -15,7 +15,8 @@ extension SandboxCore {
                 let page = try PageRequest(request)
                 let companyId = request.parameter("companyId")
                 let records = try store.withCompany(companyId) { $0[collection].all }
-                return try Projection.response(List.self, page.page(records, path: "/companies/\(companyId)/data/\(path)"))
+                let wrapper = page.page(records, path: "/companies/\(companyId)/data/\(path)")
+                return try Projection.list(List.self, of: Item.self, wrapper: wrapper, results: wrapper["results"]?.array ?? [])
             }
             table.add(.v1, "GET", listPath + "/{\(idName)}", get.0) { request in
                 let id = request.parameter(idName)

@@ -231,3 +231,68 @@ final class SyncAPITests: XCTestCase {
         return try XCTUnwrap(banks.first { $0["currency"]?.string == "EUR" }?["id"]?.string)
     }
 }
+
+/// Companies and connections (the same in both documents) and the control API.
+final class CompanyAndControlTests: XCTestCase {
+    func testCreateCompanyAndConnection() async throws {
+        let sandbox = try await startSandbox()
+        let client = TestClient(sandbox)
+        let created = try await client.post("/companies", ["name": "Toft (stores)", "description": "New customer", "tags": ["region": "uk"]])
+        XCTAssertEqual(created.status, 200)
+        let companyId = try XCTUnwrap(created.json["id"]?.string)
+        XCTAssertEqual(created.json["name"]?.string, "Toft stores", "forbidden characters removed")
+        XCTAssertEqual(created.json["dataConnections"]?.array?.count, 0)
+
+        let connection = try await client.post("/companies/\(companyId)/connections", ["platformKey": "gbol"])
+        XCTAssertEqual(connection.status, 200)
+        XCTAssertEqual(connection.json["platformName"]?.string, "Xero")
+        XCTAssertEqual(connection.json["status"]?.string, "PendingAuth")
+        let connectionId = try XCTUnwrap(connection.json["id"]?.string)
+        let listed = try await client.get("/companies/\(companyId)/connections").json
+        XCTAssertEqual(listed.results.compactMap { $0["id"]?.string }, [connectionId])
+        let unlinked = try await client.send("PATCH", "/companies/\(companyId)/connections/\(connectionId)", json: ["status": "Unlinked"])
+        XCTAssertEqual(unlinked.json["status"]?.string, "Unlinked")
+
+        // An empty company still takes suppliers and bills.
+        let payables = "/companies/\(companyId)/connections/\(connectionId)/payables"
+        let supplier = try await client.post(payables + "/suppliers", ["supplierName": "First", "status": "Active"])
+        XCTAssertEqual(supplier.status, 201)
+        let bills = try await client.get(payables + "/bills").json
+        XCTAssertEqual(bills.results.count, 0)
+
+        let renamed = try await client.send("PATCH", "/companies/\(companyId)", json: ["name": "Toft stores UK"])
+        XCTAssertEqual(renamed.json["name"]?.string, "Toft stores UK")
+        let replaced = try await client.send("PUT", "/companies/\(companyId)", json: ["name": "Toft"])
+        XCTAssertEqual(replaced.json["name"]?.string, "Toft")
+        XCTAssertEqual(sandbox.companies.count, 6)
+        let deleted = try await client.send("DELETE", "/companies/\(companyId)")
+        XCTAssertEqual(deleted.status, 204)
+        let gone = try await client.get("/companies/\(companyId)")
+        XCTAssertEqual(gone.status, 404)
+        let badKey = try await client.post("/companies/\(sandbox.company(.xero)!.id)/connections", ["platformKey": "x"])
+        XCTAssertEqual(badKey.status, 400)
+    }
+
+    func testControlAPI() async throws {
+        let sandbox = try await startSandbox()
+        let client = TestClient(sandbox, authorization: nil)
+        let info = try await client.get("/_sandbox").json
+        XCTAssertEqual(info["companies"]?.array?.count, 5)
+        XCTAssertEqual(info["companies"]?[0]?["platformName"]?.string, "Xero")
+
+        let delay = try await client.send("PUT", "/_sandbox/push-delay", json: ["milliseconds": 25])
+        XCTAssertEqual(delay.status, 200)
+        XCTAssertEqual(sandbox.pushDelay, .milliseconds(25))
+        let result1 = try await client.get("/_sandbox/push-delay")
+        XCTAssertEqual(result1.json["milliseconds"], 25)
+
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let bills = try await client.get("/_sandbox/companies/\(xero.id)/bills").json
+        XCTAssertEqual(bills.array?.count, sandbox.records(.bills, companyId: xero.id).count)
+        let bill = try await client.get("/_sandbox/companies/\(xero.id)/bills/59978bef-af2f-4a7e-9728-4997597c0980").json
+        XCTAssertEqual(bill["amountDue"]?.decimal, dec("135.85"))
+        let result2 = try await client.get("/_sandbox/companies/\(xero.id)/nothing")
+        XCTAssertEqual(result2.status, 404)
+        XCTAssertTrue(sandbox.recordedRequests.isEmpty, "the control API is not recorded")
+    }
+}
