@@ -39,11 +39,18 @@ final class ConnectionTracker: Sendable {
         entries.withLock { $0[ObjectIdentifier(channel)]?.busy -= 1 }
     }
 
-    /// Closes every connection that has no request in progress.
+    /// Closes every connection that has no request in progress, and waits until they are
+    /// closed: the client must see the close before it picks a connection for its next
+    /// request, or it would write that request into a dying connection.
     func closeIdle() {
         let idle = entries.withLock { $0.values.filter { $0.busy <= 0 }.map(\.channel) }
         for channel in idle {
-            channel.close(promise: nil)
+            let closed = channel.close()
+            // Never block an event loop (a caller there would deadlock); elsewhere the wait
+            // is a few hundred microseconds on loopback.
+            if !channel.eventLoop.inEventLoop {
+                try? closed.wait()
+            }
         }
     }
 }

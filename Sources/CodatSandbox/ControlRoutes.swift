@@ -137,7 +137,7 @@ extension SandboxCore {
         let target = request.head.path ?? "/"
         let apiRequest = APIRequest(
             route: route, method: request.method.rawValue, target: target,
-            parameters: Dictionary(context.parameters.map { (String($0.key), String($0.value).removingPercentEncoding ?? String($0.value)) }, uniquingKeysWith: { a, _ in a }),
+            parameters: Self.parameters(context.parameters),
             query: RequestQuery(raw: RequestRecorder.split(target).query), headers: request.headers, body: body)
         do {
             return Self.response(try await handler(apiRequest))

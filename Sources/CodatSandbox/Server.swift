@@ -198,7 +198,7 @@ final class SandboxCore: Sendable {
         }
     }
 
-    private static func parameters(_ parameters: Parameters) -> [String: String] {
+    static func parameters(_ parameters: Parameters) -> [String: String] {
         var decoded: [String: String] = [:]
         for (key, value) in parameters {
             decoded[String(key)] = String(value).removingPercentEncoding ?? String(value)

@@ -117,9 +117,21 @@ final class RequestHandlingTests: XCTestCase {
         XCTAssertEqual(v1List["attachments"]?.array?.count, 1)
         let v1Download = try await client.get("/companies/\(xero.id)/connections/\(xero.connectionId!)/data/bills/\(billId)/attachments/\(attachmentId)/download")
         XCTAssertTrue(v1Download.body == file)
+        // Upload through a v1 push: stored when the operation completes (no delay here).
+        let small = Data("receipt".utf8)
+        var smallBody = Data("--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"receipt.txt\"\r\nContent-Type: text/plain\r\n\r\n".utf8)
+        smallBody += small + Data("\r\n--b--\r\n".utf8)
+        let pushed = try await client.send(
+            "POST", xero.push + "/bills/\(billId)/attachments", body: smallBody, headers: ["Content-Type": "multipart/form-data; boundary=b"])
+        XCTAssertEqual(pushed.json["status"]?.string, "Success")
+        XCTAssertEqual(pushed.json["changes"]?[0]?["type"]?.string, "AttachmentUploaded")
+        let uploadedNames = sandbox.attachments(billId: billId, companyId: xero.id).map(\.fileName)
+        XCTAssertEqual(uploadedNames, ["invoice scan.pdf", "receipt.txt"])
+        XCTAssertEqual(sandbox.attachments(billId: billId, companyId: xero.id).last?.data, small)
+
         let deleted = try await client.send("DELETE", xero.push + "/bills/\(billId)/attachments/\(attachmentId)")
         XCTAssertEqual(deleted.json["status"]?.string, "Success")
-        XCTAssertTrue(sandbox.attachments(billId: billId, companyId: xero.id).isEmpty)
+        XCTAssertEqual(sandbox.attachments(billId: billId, companyId: xero.id).map(\.fileName), ["receipt.txt"])
 
         let noFile = try await client.send(
             "POST", xero.payables + "/bills/\(billId)/attachments",
@@ -186,6 +198,17 @@ final class RequestHandlingTests: XCTestCase {
         let again = try await CodatSandbox.start(SandboxConfiguration(port: port))
         XCTAssertEqual(again.port, port)
         await again.stop()
+    }
+
+    func testStartFailsOnABusyPort() async throws {
+        let first = try await startSandbox()
+        do {
+            let second = try await CodatSandbox.start(SandboxConfiguration(port: first.port))
+            await second.stop()
+            XCTFail("a second sandbox started on a port in use")
+        } catch let error as SandboxStartError {
+            XCTAssertTrue(error.message.contains(String(first.port)), error.message)
+        }
     }
 
     func testResetBringsTheSeedBack() async throws {
