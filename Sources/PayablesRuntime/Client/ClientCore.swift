@@ -120,28 +120,29 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
             let elapsedMS = (clock.now - attemptStart).seconds * 1000
 
             // Decide whether to try again, and after how long.
-            var wait: Duration?
-            var reason: String
+            let wait: Duration
+            let reason: String
             switch outcome {
             case let .success(response):
                 log(options.requestLogLevel, "\(request.method.rawValue) \(path) -> \(response.status) in \(format(elapsedMS)) ms (attempt \(attempt))", request)
                 // 408, 429 and 503 say the server did not act on the request; other statuses may follow a change.
                 let notActedOn = [408, 429, 503].contains(response.status)
                 guard retry.statuses.contains(response.status), notActedOn || repeatable else { return (response, attempt) }
-                reason = "status \(response.status)"
-                wait = RetryAfter.parse(response.headers[.retryAfter])
-                if wait == nil { wait = jittered(retry.backoffInterval(retry: attempt), &jitter) } else { reason += " (Retry-After)" }
-                if !shouldRetry(retry, attempt: attempt, wait: wait!, start: start, deadline: deadline, clock: clock) { return (response, attempt) }
+                if let retryAfter = RetryAfter.parse(response.headers[.retryAfter]) {
+                    (wait, reason) = (retryAfter, "status \(response.status) (Retry-After)")
+                } else {
+                    (wait, reason) = (jittered(retry.backoffInterval(retry: attempt), &jitter), "status \(response.status)")
+                }
+                if !shouldRetry(retry, attempt: attempt, wait: wait, start: start, deadline: deadline, clock: clock) { return (response, attempt) }
             case let .failure(failure):
                 log(options.requestLogLevel, "\(request.method.rawValue) \(path) -> \(failure.kind == .timedOut ? "timed out" : "connection error") after \(format(elapsedMS)) ms (attempt \(attempt)): \(failure.message)", request)
                 let error = connectionFailure(failure.kind, failure.message, sent: failure.sent)
                 guard retry.retryConnectionErrors, !failure.sent || repeatable else { throw error }
-                reason = failure.kind == .timedOut ? "a timeout" : "a connection error"
-                wait = jittered(retry.backoffInterval(retry: attempt), &jitter)
-                if !shouldRetry(retry, attempt: attempt, wait: wait!, start: start, deadline: deadline, clock: clock) { throw error }
+                (wait, reason) = (jittered(retry.backoffInterval(retry: attempt), &jitter), failure.kind == .timedOut ? "a timeout" : "a connection error")
+                if !shouldRetry(retry, attempt: attempt, wait: wait, start: start, deadline: deadline, clock: clock) { throw error }
             }
-            log(.notice, "\(request.method.rawValue) \(path): retry \(attempt) in \(format(wait!.seconds * 1000)) ms after \(reason)", request)
-            try await Task.sleep(for: wait!)
+            log(.notice, "\(request.method.rawValue) \(path): retry \(attempt) in \(format(wait.seconds * 1000)) ms after \(reason)", request)
+            try await Task.sleep(for: wait)
         }
     }
 
