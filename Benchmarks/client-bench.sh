@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
 done
 bash "$root/specs/sync.sh" >/dev/null
 mkdir -p "$work"
-count_allocations=(-Xlinker --export-dynamic)
+count_allocations=(-Xlinker --export-dynamic -Xswiftc -DPAYABLES_COUNT_ALLOCATIONS)
 
 echo "== building (release)" >&2
 (cd "$root" && swift build -c release --scratch-path .build-bench --product payables-client-bench \

@@ -10,6 +10,8 @@
 // libc's own calls to them (ELF interposition, as glibc's manual describes for replacing
 // malloc): the benchmark script links with `-Xlinker --export-dynamic`. Built without it the
 // counters never move: `AllocationCounter.isLive` says so and the figures print as n/a.
+// The definitions are compiled only with `-DPAYABLES_COUNT_ALLOCATIONS` (the script passes it),
+// so the everyday build (`swift build`, `swift test`) has no `malloc` of its own and no warning.
 // (swiftc warns that the name `malloc` is reserved for the runtime: defining it is the point.
 // `__libc_*` are declared with `@_silgen_name`; with pointer and integer arguments only, the
 // Swift and C calling conventions pass them in the same registers on x86_64 and arm64.)
@@ -24,6 +26,7 @@ import Synchronization
 private let allocationCalls = Atomic<Int>(0)
 private let allocationBytes = Atomic<Int>(0)
 
+#if PAYABLES_COUNT_ALLOCATIONS
 @_cdecl("malloc")
 public func benchCountingMalloc(_ size: Int) -> UnsafeMutableRawPointer? {
     allocationCalls.add(1, ordering: .relaxed)
@@ -45,6 +48,7 @@ public func benchCountingRealloc(_ pointer: UnsafeMutableRawPointer?, _ size: In
     allocationBytes.add(size, ordering: .relaxed)
     return libcRealloc(pointer, size)
 }
+#endif
 
 enum AllocationCounter {
     /// Allocations and bytes requested so far, by every thread.
