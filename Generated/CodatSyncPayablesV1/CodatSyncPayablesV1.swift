@@ -1,6 +1,9 @@
 /// Codat's asynchronous Bill Pay API, "Sync for Payables" v1 (`specs/Codat-Sync-Payables-v1.yaml`).
 ///
-/// The models of this module are generated at build time by the `PayablesGeneratorPlugin`
-/// from the spec, `payables-gen.json` beside this file and the templates in `Templates/`.
+/// The client (`CodatSyncPayablesV1`, one resource per tag), the models and the schema registry of this
+/// module are generated at build time by the `PayablesGeneratorPlugin` from the spec,
+/// `payables-gen.json` beside this file and the templates in `Templates/`. The client's
+/// type has the module's name: in a file that also imports the other module, name a model
+/// with a module selector (`CodatSyncPayablesV1::Bill`).
 /// This file is the module's only hand-written source: SwiftPM drops a target with none.
 @_exported import PayablesRuntime
