@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
         .library(name: "SDKGen", targets: ["SDKGen"]),
         .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
+        .plugin(name: "SyncSpecsCommand", targets: ["SyncSpecsCommand"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -80,6 +81,18 @@ let package = Package(
                 permissions: [.writeToPackageDirectory(reason: "writes the generated Swift files")]
             ),
             dependencies: ["payables-gen"]
+        ),
+        // `swift package sync-codat-specs`: the pinned documents into every package that pins
+        // some, a URL dependency's checkout included (the build plugin reads them there).
+        .plugin(
+            name: "SyncSpecsCommand",
+            capability: .command(
+                intent: .custom(verb: "sync-codat-specs", description: "Puts the pinned Codat documents where the build plugin reads them"),
+                permissions: [
+                    .writeToPackageDirectory(reason: "writes the pinned Codat documents into specs/ of the packages that pin them"),
+                    .allowNetworkConnections(scope: .all(ports: [443]), reason: "downloads the pinned documents from raw.githubusercontent.com (not with --from)"),
+                ]
+            )
         ),
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),

@@ -48,7 +48,12 @@ struct PluginConfig: Decodable {
         self.spec = spec.hasPrefix("/") ? URL(fileURLWithPath: spec) : base.appending(path: spec).standardizedFileURL
         // The documents are pinned, not committed: say how to fetch them rather than fail in the tool.
         guard FileManager.default.fileExists(atPath: self.spec.path) else {
-            throw PluginError("\(url.path):1:1: error: the spec '\(self.spec.path)' is missing; fetch the pinned documents with `bash specs/sync.sh` in the package that holds this config")
+            let folder = self.spec.deletingLastPathComponent().path
+            throw PluginError("""
+                \(url.path):1:1: error: the pinned document '\(self.spec.lastPathComponent)' is missing from \(folder); \
+                run `swift package --allow-writing-to-package-directory --allow-writing-to-directory \(folder) sync-codat-specs` \
+                in your package (Xcode: right-click the package, sync-codat-specs), or `bash specs/sync.sh` in a clone of PayablesSDK
+                """)
         }
         templates = raw.templates.map { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : base.appending(path: $0).standardizedFileURL }
         modelFiles = raw.modelFiles ?? 4
