@@ -41,8 +41,9 @@ say "without the documents the build stops with: $(grep -m1 "sync-codat-specs" <
 # 2. The one command (offline here: --from copies; without it, it downloads the pinned commit).
 from=()
 [ -d "$shared" ] && from=(--from "$shared")
-swift package "${spm[@]}" --allow-writing-to-package-directory --allow-writing-to-directory "$checkout" \
-    sync-codat-specs "${from[@]}"
+# (--from makes no connection; the permission is asked for because the plugin can download.)
+swift package "${spm[@]}" --allow-writing-to-package-directory --allow-writing-to-directory "$checkout/specs" \
+    --allow-network-connections all:443 sync-codat-specs "${from[@]}"
 
 # 3. Build (timed) and call the SDK against a sandbox.
 start=$(date +%s)

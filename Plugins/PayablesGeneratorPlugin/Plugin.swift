@@ -51,7 +51,7 @@ struct PluginConfig: Decodable {
             let folder = self.spec.deletingLastPathComponent().path
             throw PluginError("""
                 \(url.path):1:1: error: the pinned document '\(self.spec.lastPathComponent)' is missing from \(folder); \
-                run `swift package --allow-writing-to-package-directory --allow-writing-to-directory \(folder) sync-codat-specs` \
+                run `swift package --allow-writing-to-package-directory --allow-writing-to-directory \(folder) --allow-network-connections all:443 sync-codat-specs` \
                 in your package (Xcode: right-click the package, sync-codat-specs), or `bash specs/sync.sh` in a clone of PayablesSDK
                 """)
         }

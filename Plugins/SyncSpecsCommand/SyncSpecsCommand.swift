@@ -6,7 +6,10 @@ import PackagePlugin
 /// depending on it by URL gets (`.build/checkouts/PayablesSDK`, or Xcode's `SourcePackages`).
 ///
 ///     swift package --allow-writing-to-package-directory --allow-network-connections all:443 sync-codat-specs
-///     swift package --allow-writing-to-package-directory sync-codat-specs --from FOLDER   # offline: copies
+///     ... sync-codat-specs --from FOLDER   # offline: copies from FOLDER instead of downloading
+///
+/// With a build folder outside the package (`--scratch-path`), add
+/// `--allow-writing-to-directory <checkout>/specs`; the build plugin's error prints the exact line.
 ///
 /// The documents are not committed (the project pins and copies them); each package's own
 /// `specs/sync.sh` does the work, so the sha256 check lives in one place.
