@@ -47,7 +47,10 @@ swift package "${spm[@]}" --allow-writing-to-package-directory --allow-writing-t
 
 # 3. Build (timed) and call the SDK against a sandbox.
 start=$(date +%s)
-swift build "${spm[@]}" 2>&1 | tail -n 2
+if ! swift build "${spm[@]}" > "$work/build.log" 2>&1; then
+    say "error: the consumer does not build:"; grep -E "error|warning: " "$work/build.log" >&2 || tail -n 30 "$work/build.log" >&2; exit 1
+fi
+tail -n 1 "$work/build.log"
 say "first build of the consumer: $(( $(date +%s) - start )) s"
 sandbox_bin="$(cd "$root" && swift build --product codat-sandbox >/dev/null && swift build --show-bin-path)/codat-sandbox"
 "$sandbox_bin" --port 0 --api-key url-consumer-key --quiet > "$work/sandbox.out" &

@@ -16,10 +16,11 @@ let codat = CodatSyncPayables(
 )
 do {
     let companies = try await codat.companies.list()
-    guard let company = companies.results?.first, let companyId = company.id else {
+    guard let company = companies.results?.first else {
         print("error: no company")
         exit(1)
     }
+    let companyId = company.id
     let connections = try await codat.connections.list(companyId: companyId)
     guard let connectionId = connections.results?.first?.id else {
         print("error: no connection")
