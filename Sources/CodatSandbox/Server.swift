@@ -226,13 +226,15 @@ final class SandboxCore: Sendable {
 
     /// The handler; a thrown `SandboxError` becomes its answer.
     private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
+        let response: APIResponse
         do {
-            return try await handler(request)
+            response = try await handler(request)
         } catch let error as SandboxError {
-            return .error(error)
+            response = .error(error)
         } catch {
-            return .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
+            response = .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
         }
+        return response
     }
 
     private func finish(_ sequence: Int, method: String, target: String, _ response: APIResponse) -> Response {
