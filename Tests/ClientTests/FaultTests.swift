@@ -30,20 +30,49 @@ final class FaultTests: XCTestCase {
         assertNoSecret(logs.lines)
     }
 
-    func testServiceUnavailableOnAPaymentIsRetriedAndRecordedOnce() async throws {
+    /// CODAT-FACTS §1, §3: a 429 is not cached, the key is released; a retry after
+    /// `Retry-After` with the same key is a fresh attempt.
+    func testTooManyRequestsOnAKeyedPaymentIsResentWithTheSameKeyAndRecordedOnce() async throws {
         let sandbox = try await startSandbox(self)
-        let logs = LogCapture()
-        let codat = client(sandbox, logs: logs)
+        let codat = client(sandbox, logs: LogCapture())
         let xero = try XCTUnwrap(sandbox.company(.xero))
         let (bill, account) = try await payableBill(codat, xero)
-        _ = sandbox.inject(.status(503, retryAfter: 1), on: .operation("sync.create-bill-payment"), times: 1)
+        _ = sandbox.inject(.status(429, retryAfter: 1), on: .operation("sync.create-bill-payment"), times: 1)
         let before = sandbox.billPayments(companyId: xero.id, api: .sync).count
-        _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill,
+        let key = UUID().uuidString
+        _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill, idempotencyKey: key,
                                                 body: BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: account)))
         let attempts = sandbox.requests("sync.create-bill-payment")
-        XCTAssertEqual(attempts.map(\.responseStatus), [503, 201], "503 says the server did not act: a POST may be resent")
+        XCTAssertEqual(attempts.map(\.responseStatus), [429, 201])
+        XCTAssertEqual(attempts.map { $0.header("Idempotency-Key") }, [key, key], "the same key on the resend")
         XCTAssertGreaterThanOrEqual(attempts[1].receivedAt.timeIntervalSince(attempts[0].receivedAt), 0.99)
         XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, before + 1)
+    }
+
+    /// CODAT-FACTS §1: every non-429 answer is cached for the key (5xx included) and would only be
+    /// replayed, and without a key a 5xx does not say whether the payment was made: never resent.
+    func testServiceUnavailableOnAPaymentIsNotResentWithOrWithoutAKey() async throws {
+        let sandbox = try await startSandbox(self)
+        let codat = client(sandbox, logs: LogCapture())
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let (bill, account) = try await payableBill(codat, xero)
+        for key in [UUID().uuidString, nil] {
+            sandbox.clearRecordedRequests()
+            _ = sandbox.inject(.status(503, retryAfter: 0), on: .operation("sync.create-bill-payment"), times: 1)
+            do {
+                _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill, idempotencyKey: key,
+                                                        body: BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: account)))
+                XCTFail("expected the 503")
+            } catch let error as CodatSyncPayablesError {
+                XCTAssertEqual(error.status, 503)
+                XCTAssertEqual(error.attempts, 1)
+                XCTAssertEqual(error.idempotencyKey, key)
+                XCTAssertEqual(error.canBeRetried, true, "Codat says transient, yet a keyed resend would replay it")
+                XCTAssertNotNil(error.correlationId)
+                XCTAssertEqual(error.model?.correlationId, error.correlationId)
+            }
+            XCTAssertEqual(sandbox.requests("sync.create-bill-payment").map(\.responseStatus), [503], "key \(key ?? "none")")
+        }
     }
 
     func testAPaymentWhoseConnectionDroppedAfterProcessingIsNotResent() async throws {
@@ -77,18 +106,34 @@ final class FaultTests: XCTestCase {
         }
     }
 
-    func testADropBeforeProcessingOnAPaymentWithAnIdempotencyKeyIsResent() async throws {
-        let sandbox = try await startSandbox(self)
-        let codat = client(sandbox, logs: LogCapture())
-        let xero = try XCTUnwrap(sandbox.company(.xero))
-        let suppliersBefore = sandbox.records(.suppliers, companyId: xero.id).count
-        _ = sandbox.inject(.dropBeforeProcessing, on: .operation("sync.create-supplier"), times: 1)
-        // The server deduplicates on Idempotency-Key, so the runtime may resend.
-        let supplier = try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: "supplier-1",
-                                                        body: SupplierPrototype(supplierName: "Retry Ltd", status: .active))
-        XCTAssertEqual(supplier.supplierName, "Retry Ltd")
-        XCTAssertEqual(sandbox.requests("sync.create-supplier").count, 2)
-        XCTAssertEqual(sandbox.records(.suppliers, companyId: xero.id).count, suppliersBefore + 1)
+    /// A lost answer stays unknown even with a key: the runtime does not resend, the caller
+    /// does, with the same key (CODAT-FACTS §1), and the server records the write once.
+    func testALostAnswerToAKeyedWriteIsNotResentAndTheCallerResendsTheSameKey() async throws {
+        for fault in [Fault.dropBeforeProcessing, .dropAfterProcessing, .truncateAfterProcessing] {
+            let sandbox = try await startSandbox(self)
+            let codat = client(sandbox, logs: LogCapture())
+            let xero = try XCTUnwrap(sandbox.company(.xero))
+            let suppliersBefore = sandbox.records(.suppliers, companyId: xero.id).count
+            _ = sandbox.inject(fault, on: .operation("sync.create-supplier"), times: 1)
+            let key = UUID().uuidString
+            let prototype = SupplierPrototype(supplierName: "Retry Ltd", status: .active)
+            do {
+                _ = try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: key, body: prototype)
+                XCTFail("expected an unknown outcome for \(fault)")
+            } catch let error as CodatSyncPayablesError {
+                XCTAssertTrue(error.outcomeUnknown, "\(fault): \(error)")
+                XCTAssertEqual(error.idempotencyKey, key)
+                XCTAssertEqual(error.attempts, 1)
+            }
+            XCTAssertEqual(sandbox.requests("sync.create-supplier").count, 1, "\(fault): not resent by the runtime")
+
+            // The caller resends the same request with the same key: one supplier, whatever happened.
+            let supplier = try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: key, body: prototype)
+            XCTAssertEqual(supplier.supplierName, "Retry Ltd")
+            XCTAssertEqual(sandbox.requests("sync.create-supplier").map { $0.header("Idempotency-Key") }, [key, key])
+            XCTAssertEqual(sandbox.records(.suppliers, companyId: xero.id).count, suppliersBefore + 1, "\(fault): recorded once")
+            await sandbox.stop()
+        }
     }
 
     func testCancellationStopsRetriesAtOnce() async throws {

@@ -71,9 +71,13 @@ final class V1ClientTests: XCTestCase {
             lines: [BillPaymentLine(amount: Decimal(string: "135.85")!, links: [BillPaymentLineLink(type: .bill, id: bill.id, amount: Decimal(string: "-135.85"))])],
             reference: "pay-135.85")
 
-        let pushed = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, timeoutInMinutes: 5, body: payment)
+        // The v1 document declares no Idempotency-Key; Codat accepts one on every POST (CODAT-FACTS §1).
+        let key = UUID().uuidString
+        let pushed = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, timeoutInMinutes: 5, body: payment,
+                                                         options: CallOptions(idempotencyKey: key))
         XCTAssertEqual(pushed.status, .pending)
         let request = try XCTUnwrap(sandbox.requests("v1.create-bill-payment").last)
+        XCTAssertEqual(request.header("Idempotency-Key"), key)
         XCTAssertEqual(request.path, "/companies/\(xero.id)/connections/\(xero.connectionId!)/push/billPayments")
         XCTAssertEqual(request.query, "timeoutInMinutes=5")
         XCTAssertEqual(try JSONDecoder().decode(BillPayment.self, from: request.body), payment)
