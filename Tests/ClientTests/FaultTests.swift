@@ -136,6 +136,29 @@ final class FaultTests: XCTestCase {
         }
     }
 
+    /// CODAT-FACTS §1: the same key while the first request is in progress gets 409; the runtime
+    /// waits (backoff, bounded by `keyInProgressWait`) and resends the same key, then gets the
+    /// first request's answer replayed. One supplier.
+    func testASecondRequestWithAKeyInProgressWaitsForTheFirstsAnswer() async throws {
+        var configuration = SandboxConfiguration(apiKey: apiKey)
+        configuration.writeProcessingTime = .milliseconds(1500)
+        let sandbox = try await startSandbox(self, configuration)
+        let codat = client(sandbox, logs: LogCapture())
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let suppliersBefore = sandbox.records(.suppliers, companyId: xero.id).count
+        let key = UUID().uuidString
+        let prototype = SupplierPrototype(supplierName: "In Progress Ltd", status: .active)
+        let first = Task { try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: key, body: prototype) }
+        while sandbox.requests("sync.create-supplier").isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        let second = try await codat.suppliers.create(companyId: xero.id, connectionId: xero.connectionId!, idempotencyKey: key, body: prototype)
+        let original = try await first.value
+        XCTAssertEqual(second.id, original.id, "the first request's answer, replayed")
+        let sent = sandbox.requests("sync.create-supplier")
+        XCTAssertTrue(sent.allSatisfy { $0.header("Idempotency-Key") == key })
+        XCTAssertTrue(sent.contains { $0.responseStatus == 409 }, "the second met the first in progress: \(sent.map(\.responseStatus))")
+        XCTAssertEqual(sandbox.records(.suppliers, companyId: xero.id).count, suppliersBefore + 1)
+    }
+
     func testCancellationStopsRetriesAtOnce() async throws {
         let sandbox = try await startSandbox(self)
         let codat = client(sandbox, logs: LogCapture())

@@ -91,6 +91,10 @@ final class V1ClientTests: XCTestCase {
             operation = try await codat.pushOperations.get(companyId: xero.id, pushOperationKey: pushed.pushOperationKey)
         }
         XCTAssertEqual(operation.status, .success)
+        // v1 reads come from Codat's cache: the payment shows after a refresh (CODAT-FACTS §2).
+        let stale = try await codat.bills.get(companyId: xero.id, billId: bill.id!)
+        XCTAssertEqual(stale.amountDue, Decimal(string: "135.85"), "not in Codat's cache before a refresh")
+        _ = try sandbox.refresh(companyId: xero.id, immediately: true)
         let paid = try await codat.bills.get(companyId: xero.id, billId: bill.id!)
         XCTAssertEqual(paid.amountDue, 0)
         XCTAssertEqual(paid.status, .paid)
