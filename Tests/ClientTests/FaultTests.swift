@@ -53,7 +53,8 @@ final class FaultTests: XCTestCase {
     /// replayed, and without a key a 5xx does not say whether the payment was made: never resent.
     func testServiceUnavailableOnAPaymentIsNotResentWithOrWithoutAKey() async throws {
         let sandbox = try await startSandbox(self)
-        let codat = client(sandbox, logs: LogCapture())
+        let logs = LogCapture()
+        let codat = client(sandbox, logs: logs)
         let xero = try XCTUnwrap(sandbox.company(.xero))
         let (bill, account) = try await payableBill(codat, xero)
         for key in [UUID().uuidString, nil] {
@@ -70,6 +71,8 @@ final class FaultTests: XCTestCase {
                 XCTAssertEqual(error.canBeRetried, true, "Codat says transient, yet a keyed resend would replay it")
                 XCTAssertNotNil(error.correlationId)
                 XCTAssertEqual(error.model?.correlationId, error.correlationId)
+                let correlationId = try XCTUnwrap(error.correlationId)
+                XCTAssertTrue(logs.lines.contains { $0.contains("-> 503") && $0.contains("correlationId \(correlationId)") }, "\(logs.lines)")
             }
             XCTAssertEqual(sandbox.requests("sync.create-bill-payment").map(\.responseStatus), [503], "key \(key ?? "none")")
         }
@@ -157,6 +160,30 @@ final class FaultTests: XCTestCase {
         XCTAssertTrue(sent.allSatisfy { $0.header("Idempotency-Key") == key })
         XCTAssertTrue(sent.contains { $0.responseStatus == 409 }, "the second met the first in progress: \(sent.map(\.responseStatus))")
         XCTAssertEqual(sandbox.records(.suppliers, companyId: xero.id).count, suppliersBefore + 1)
+    }
+
+    /// A failure to connect (nothing was sent) is retried, for a POST too, with the same key.
+    func testAPaymentThatCouldNotConnectIsRetriedAndNotUnknown() async throws {
+        let closed = try await startSandbox(self)
+        let url = closed.baseURL
+        await closed.stop()
+        let retry = RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(10), maxInterval: .milliseconds(20), maxElapsedTime: .seconds(30), exponent: 1.5),
+                                       statuses: StatusSet(codes: [429]), retryConnectionErrors: true, maxAttempts: 3)
+        let logs = LogCapture()
+        let codat = CodatSyncPayables(serverURL: url, authHeader: authHeader, transport: URLSessionTransport(),
+                                      options: ClientOptions(retry: retry, attemptTimeout: .seconds(20), logger: logs.logger))
+        let key = UUID().uuidString
+        do {
+            _ = try await codat.billPayments.create(companyId: "c", connectionId: "k", billId: "b", idempotencyKey: key,
+                                                    body: BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: "a")))
+            XCTFail("expected a connection error")
+        } catch let error as CodatSyncPayablesError {
+            XCTAssertEqual(error.kind, .connection)
+            XCTAssertFalse(error.outcomeUnknown, "nothing was sent: \(error)")
+            XCTAssertEqual(error.attempts, 3)
+            XCTAssertEqual(error.idempotencyKey, key)
+        }
+        XCTAssertEqual(logs.lines.filter { $0.contains("retry") && $0.contains("same Idempotency-Key") }.count, 2, "\(logs.lines)")
     }
 
     func testCancellationStopsRetriesAtOnce() async throws {

@@ -56,7 +56,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
     }
 
     public var description: String {
-        "client for \(serverURL.absoluteString) (credentials: \(credentials.map { "\($0.name): <redacted>" }.joined(separator: ", ")); retries: \(options.retry ?? documentRetry))"
+        "client for \(Redaction.scrub(serverURL.absoluteString, secrets: secrets)) (credentials: \(credentials.map { "\($0.name): <redacted>" }.joined(separator: ", ")); retries: \(options.retry ?? documentRetry))"
     }
 
     public var debugDescription: String { description }
@@ -78,7 +78,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
             let summary = decoding?.summary
             return PayablesError(kind: kind, operationID: request.operationID, method: request.method.rawValue, path: logPath(request),
                                  status: response.status, headers: response.headers, body: response.body, model: model,
-                                 decodingFailure: summary.map { Redaction.scrub($0.message, secrets: secrets) }, codingPath: summary?.codingPath,
+                                 decodingFailure: summary.map { Redaction.scrub($0.message, secrets: secrets) }, codingPath: summary.map { Redaction.scrub($0.codingPath, secrets: secrets) },
                                  attempts: exchange.attempts, secrets: secrets, idempotencyKey: key,
                                  retryAfter: RetryAfter.parse(response.headers[.retryAfter]))
         }
