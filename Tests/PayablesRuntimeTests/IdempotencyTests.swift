@@ -89,6 +89,16 @@ final class IdempotencyTests: XCTestCase {
         }
     }
 
+    /// `update-bill` is a PUT that declares the key: its answers are cached for the key too.
+    func testAKeyedPutIsNotResentAfterA5xxButAnUnkeyedOneIs() async throws {
+        let keyed = ScriptedTransport([.respond(503), .respond(200, body: "{}")])
+        await XCTAssertThrowsErrorAsync(try await call(makeCore(keyed), post(key: UUID().uuidString, method: .put)))
+        XCTAssertEqual(keyed.sent.count, 1)
+        let plain = ScriptedTransport([.respond(503), .respond(200, body: "{}")])
+        _ = try await call(makeCore(plain), post(method: .put))
+        XCTAssertEqual(plain.sent.count, 2)
+    }
+
     func testAnUnkeyedWriteIsResentOnlyAfter429() async throws {
         for status in [408, 500, 503] {
             let transport = ScriptedTransport([.respond(status), .respond(201, body: "{}")])

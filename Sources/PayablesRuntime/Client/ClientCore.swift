@@ -333,8 +333,10 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
 }
 
 /// Which answers and failures a request may be sent again after, by what Codat documents
-/// (CODAT-FACTS §1, §3). GET, PUT, DELETE and the other idempotent methods: every status of
-/// the retry policy and every connection failure (if the policy retries them). POST and PATCH:
+/// (CODAT-FACTS §1, §3). GET, PUT, DELETE and the other idempotent methods without a key: every
+/// status of the retry policy and every connection failure (if the policy retries them). POST,
+/// PATCH and any request with an `Idempotency-Key` (statuses; a keyed PUT's lost answer is still
+/// resent, which is harmless):
 /// - 429, which Codat answers before doing anything and does not cache (the key is released):
 ///   resent at `Retry-After`, with the same key if there is one.
 /// - 409 to a request with an `Idempotency-Key`: the first request with this key is still in
@@ -355,9 +357,10 @@ struct ResendRule {
     var retry: RetryConfiguration
 
     func afterStatus(_ status: Int) -> Resend? {
-        if method.isIdempotent { return retry.statuses.contains(status) ? .retry : nil }
-        if status == 429 { return retry.statuses.contains(429) ? .retry : nil }
+        if status == 429, idempotencyKey != nil || !method.isIdempotent { return retry.statuses.contains(429) ? .retry : nil }
+        // Whatever the method (`update-bill` is a keyed PUT): the server answers the key from its cache.
         if idempotencyKey != nil { return status == 409 && retry.keyInProgressWait > .zero ? .keyInProgress : nil }
+        if method.isIdempotent { return retry.statuses.contains(status) ? .retry : nil }
         return retryUnsafeRequests && retry.statuses.contains(status) ? .retry : nil
     }
 
