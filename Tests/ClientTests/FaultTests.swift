@@ -109,6 +109,30 @@ final class FaultTests: XCTestCase {
         }
     }
 
+    /// Why a 5xx on a keyed payment is never resent: the payment may have been made (here it
+    /// was), and Codat replays the cached 5xx for the key for 90 minutes (CODAT-FACTS §1).
+    func testA5xxAfterTheWriteWasMadeIsNotResentAndTheKeyReplaysIt() async throws {
+        let sandbox = try await startSandbox(self)
+        let codat = client(sandbox, logs: LogCapture())
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let (bill, account) = try await payableBill(codat, xero)
+        let before = sandbox.billPayments(companyId: xero.id, api: .sync).count
+        _ = sandbox.inject(.statusAfterProcessing(502), on: .operation("sync.create-bill-payment"), times: 1)
+        let key = UUID().uuidString
+        let payment = BillPaymentPrototype(amount: 10, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: account))
+        for attempt in 1...2 {
+            do {
+                _ = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, billId: bill, idempotencyKey: key, body: payment)
+                XCTFail("expected the 502")
+            } catch let error as CodatSyncPayablesError {
+                XCTAssertEqual(error.status, 502, "call \(attempt)")
+                XCTAssertEqual(error.attempts, 1, "call \(attempt): not resent by the runtime")
+            }
+        }
+        XCTAssertEqual(sandbox.requests("sync.create-bill-payment").map(\.responseStatus), [502, 502], "the second call got the cached answer")
+        XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, before + 1, "the payment was made once")
+    }
+
     /// A lost answer stays unknown even with a key: the runtime does not resend, the caller
     /// does, with the same key (CODAT-FACTS §1), and the server records the write once.
     func testALostAnswerToAKeyedWriteIsNotResentAndTheCallerResendsTheSameKey() async throws {
