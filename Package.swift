@@ -64,6 +64,8 @@ let package = Package(
             name: "PayablesRuntime",
             dependencies: [
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                // Only to recognise a `URLSessionTransport` and put `PayablesURLSessionTransport` in its place.
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -165,6 +167,8 @@ let package = Package(
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // Hostile servers (redirects to another origin, endless bodies) beside the sandbox.
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox"]),

@@ -72,11 +72,12 @@ final class SyncClientTests: XCTestCase {
             lineItems: [BillLineItem(description: "Paper", unitAmount: Decimal(string: "100.50"), quantity: 2, taxAmount: Decimal(string: "40.20"),
                                      accountRef: BillAccountRef(id: expenseAccount), totalAmount: Decimal(string: "241.20"))],
             status: .open)
-        let bill = try await codat.bills.create(companyId: companyId, connectionId: connectionId, idempotencyKey: "bill-42", body: prototype)
+        let billKey = UUID().uuidString
+        let bill = try await codat.bills.create(companyId: companyId, connectionId: connectionId, idempotencyKey: billKey, body: prototype)
         let billId = try XCTUnwrap(bill.id)
         let created = try XCTUnwrap(sandbox.requests("sync.create-bill").last)
         XCTAssertEqual(created.method, "POST")
-        XCTAssertEqual(created.header("Idempotency-Key"), "bill-42")
+        XCTAssertEqual(created.header("Idempotency-Key"), billKey)
         XCTAssertEqual(created.header("Content-Type"), "application/json")
         XCTAssertEqual(try JSONDecoder().decode(BillPrototype.self, from: created.body), prototype, "the body that arrived is the one sent")
         XCTAssertEqual(bill.amountDue, Decimal(string: "241.20"))
@@ -122,7 +123,7 @@ final class SyncClientTests: XCTestCase {
         let codat = client(sandbox)
         let qbo = try XCTUnwrap(sandbox.company(.quickBooksOnline))
         let (companyId, connectionId) = (qbo.id, qbo.connectionId!)
-        let supplier = try await codat.suppliers.create(companyId: companyId, connectionId: connectionId, idempotencyKey: "s-1",
+        let supplier = try await codat.suppliers.create(companyId: companyId, connectionId: connectionId, idempotencyKey: UUID().uuidString,
                                                         body: SupplierPrototype(supplierName: "Acme Paper", status: .active, defaultCurrency: "USD"))
         XCTAssertEqual(supplier.supplierName, "Acme Paper")
         var renamed = SupplierPrototype(supplierName: "Acme Paper Ltd", status: .active, defaultCurrency: "USD")

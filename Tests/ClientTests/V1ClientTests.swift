@@ -71,9 +71,13 @@ final class V1ClientTests: XCTestCase {
             lines: [BillPaymentLine(amount: Decimal(string: "135.85")!, links: [BillPaymentLineLink(type: .bill, id: bill.id, amount: Decimal(string: "-135.85"))])],
             reference: "pay-135.85")
 
-        let pushed = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, timeoutInMinutes: 5, body: payment)
+        // The v1 document declares no Idempotency-Key; Codat accepts one on every POST (CODAT-FACTS §1).
+        let key = UUID().uuidString
+        let pushed = try await codat.billPayments.create(companyId: xero.id, connectionId: xero.connectionId!, timeoutInMinutes: 5, body: payment,
+                                                         options: CallOptions(idempotencyKey: key))
         XCTAssertEqual(pushed.status, .pending)
         let request = try XCTUnwrap(sandbox.requests("v1.create-bill-payment").last)
+        XCTAssertEqual(request.header("Idempotency-Key"), key)
         XCTAssertEqual(request.path, "/companies/\(xero.id)/connections/\(xero.connectionId!)/push/billPayments")
         XCTAssertEqual(request.query, "timeoutInMinutes=5")
         XCTAssertEqual(try JSONDecoder().decode(BillPayment.self, from: request.body), payment)
@@ -87,6 +91,10 @@ final class V1ClientTests: XCTestCase {
             operation = try await codat.pushOperations.get(companyId: xero.id, pushOperationKey: pushed.pushOperationKey)
         }
         XCTAssertEqual(operation.status, .success)
+        // v1 reads come from Codat's cache: the payment shows after a refresh (CODAT-FACTS §2).
+        let stale = try await codat.bills.get(companyId: xero.id, billId: bill.id!)
+        XCTAssertEqual(stale.amountDue, Decimal(string: "135.85"), "not in Codat's cache before a refresh")
+        _ = try sandbox.refresh(companyId: xero.id, immediately: true)
         let paid = try await codat.bills.get(companyId: xero.id, billId: bill.id!)
         XCTAssertEqual(paid.amountDue, 0)
         XCTAssertEqual(paid.status, .paid)

@@ -26,7 +26,7 @@ final class RetryTests: XCTestCase {
     func testRetryAfterIsHonoured() async throws {
         let transport = ScriptedTransport([.respond(429, headers: ["Retry-After": "1"]), .respond(503, headers: ["Retry-After": "0.3"]), .respond(200, body: "{}")])
         let start = ContinuousClock.now
-        _ = try await call(makeCore(transport), request(.post))
+        _ = try await call(makeCore(transport), request(.get))
         let sent = transport.sent
         XCTAssertEqual(sent.count, 3)
         XCTAssertGreaterThanOrEqual(sent[1].at - sent[0].at, .seconds(1))
@@ -73,10 +73,17 @@ final class RetryTests: XCTestCase {
         _ = try await call(makeCore(refused), request(.post))
         XCTAssertEqual(refused.sent.count, 2)
 
-        // The server deduplicates by Idempotency-Key: safe to try again.
+        // With an Idempotency-Key too: the caller decides whether to resend that key (CODAT-FACTS §1).
         let keyed = ScriptedTransport([.fail(.networkConnectionLost), .respond(200, body: "{}")])
-        _ = try await call(makeCore(keyed), request(.post, idempotencyKey: "k-1"))
-        XCTAssertEqual(keyed.sent.count, 2)
+        let key = UUID().uuidString
+        do {
+            _ = try await call(makeCore(keyed), request(.post, idempotencyKey: key))
+            XCTFail("expected an error")
+        } catch let error as PayablesError<TestError> {
+            XCTAssertTrue(error.outcomeUnknown)
+            XCTAssertEqual(error.idempotencyKey, key)
+        }
+        XCTAssertEqual(keyed.sent.count, 1)
 
         // Idempotent methods are retried.
         let get = ScriptedTransport([.fail(.networkConnectionLost), .fail(.timedOut), .respond(200, body: "{}")])

@@ -14,6 +14,10 @@ final class ScriptedTransport: ClientTransport, @unchecked Sendable {
         case fail(URLError.Code)
         /// Sleeps (cancellably) before answering 200.
         case hang(Duration)
+        /// Answers the status and head, then loses the connection after `body`.
+        case truncated(Int, body: String)
+        /// Streams `chunks` chunks of `size` bytes, counting what the client pulled in `pulled`.
+        case stream(Int, chunks: Int, size: Int)
     }
 
     struct Sent {
@@ -25,10 +29,16 @@ final class ScriptedTransport: ClientTransport, @unchecked Sendable {
     private let lock = NSLock()
     private var steps: [Step]
     private var _sent: [Sent] = []
+    private var _pulled = 0
+
+    /// Bytes of `.stream` bodies the client has read.
+    var pulled: Int { lock.withLock { _pulled } }
 
     init(_ steps: [Step]) { self.steps = steps }
 
     var sent: [Sent] { lock.withLock { _sent } }
+
+    fileprivate func lockedAddPulled(_ count: Int) { lock.withLock { _pulled += count } }
 
     func send(_ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String) async throws -> (HTTPResponse, HTTPBody?) {
         var data = Data()
@@ -47,8 +57,43 @@ final class ScriptedTransport: ClientTransport, @unchecked Sendable {
         case let .hang(duration):
             try await Task.sleep(for: duration)
             return (HTTPResponse(status: .ok), HTTPBody("{}"))
+        case let .truncated(status, body):
+            let stream = AsyncThrowingStream<ArraySlice<UInt8>, any Error> { continuation in
+                continuation.yield(ArraySlice(body.utf8))
+                continuation.finish(throwing: URLError(.networkConnectionLost))
+            }
+            return (HTTPResponse(status: .init(code: status)), HTTPBody(stream, length: .unknown))
+        case let .stream(status, chunks, size):
+            let sequence = ChunkSequence(chunks: chunks, size: size, transport: self)
+            return (HTTPResponse(status: .init(code: status)), HTTPBody(sequence, length: .unknown, iterationBehavior: .single))
         }
     }
+}
+
+/// Chunks made on demand, so a test sees how much of a body the client read.
+struct ChunkSequence: AsyncSequence, Sendable {
+    typealias Element = ArraySlice<UInt8>
+    let chunks: Int
+    let size: Int
+    let transport: ScriptedTransport
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var left: Int
+        let size: Int
+        let transport: ScriptedTransport
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            guard left > 0 else { return nil }
+            left -= 1
+            transport.didPull(size)
+            return ArraySlice(repeating: UInt8(ascii: "a"), count: size)
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(left: chunks, size: size, transport: transport) }
+}
+
+extension ScriptedTransport {
+    func didPull(_ count: Int) { lockedAddPulled(count) }
 }
 
 /// Collects every log line, for checks that no credential is ever logged.
@@ -88,11 +133,13 @@ struct TestError: Codable, Sendable, Equatable {
 
 /// A client core over `transport`, with short retry intervals so the tests run fast.
 func makeCore(_ transport: ScriptedTransport, retry: RetryConfiguration = fastRetry, logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
-              attemptTimeout: Duration? = .seconds(10)) -> ClientCore {
-    ClientCore(serverURL: URL(string: "https://api.example.test")!,
+              attemptTimeout: Duration? = .seconds(10), server: String = "https://api.example.test",
+              allowsCredentialsOverPlainHTTP: Bool = false) -> ClientCore {
+    ClientCore(serverURL: URL(string: server)!,
                credentials: [Credential(location: .header, name: "Authorization", value: "Basic c2VjcmV0LWFwaS1rZXk=")],
                transport: transport, middlewares: [],
-               options: ClientOptions(attemptTimeout: attemptTimeout, logger: logger, requestLogLevel: .debug),
+               options: ClientOptions(attemptTimeout: attemptTimeout, logger: logger, requestLogLevel: .debug,
+                                      allowsCredentialsOverPlainHTTP: allowsCredentialsOverPlainHTTP),
                documentRetry: retry)
 }
 

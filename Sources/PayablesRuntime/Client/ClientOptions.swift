@@ -13,18 +13,25 @@ public struct ClientOptions: Sendable {
     public var logger: Logger
     /// The level of the per-request lines (retries are logged at `.notice`).
     public var requestLogLevel: Logger.Level
-    /// Responses larger than this are refused (attachments included).
+    /// Responses larger than this are refused (attachments included): reading stops at the
+    /// limit, and the call throws `PayablesError` (`.undecodableBody`, "larger than ...").
+    /// With a streaming transport (`PayablesURLSessionTransport`, AsyncHTTPClient) no more than
+    /// the limit is held in memory; a buffering transport has read it all before the runtime sees it.
     public var maxResponseBytes: Int
+    /// Sends credentials over plain `http` to a host other than loopback (`localhost`,
+    /// `127.0.0.0/8`, `::1`). Off: such a call is refused before anything is sent.
+    public var allowsCredentialsOverPlainHTTP: Bool
 
     public init(retry: RetryConfiguration? = nil, attemptTimeout: Duration? = .seconds(60), callTimeout: Duration? = nil,
                 logger: Logger = Logger(label: "codat.payables"), requestLogLevel: Logger.Level = .debug,
-                maxResponseBytes: Int = 256 * 1024 * 1024) {
+                maxResponseBytes: Int = 256 * 1024 * 1024, allowsCredentialsOverPlainHTTP: Bool = false) {
         self.retry = retry
         self.attemptTimeout = attemptTimeout
         self.callTimeout = callTimeout
         self.logger = logger
         self.requestLogLevel = requestLogLevel
         self.maxResponseBytes = maxResponseBytes
+        self.allowsCredentialsOverPlainHTTP = allowsCredentialsOverPlainHTTP
     }
 }
 

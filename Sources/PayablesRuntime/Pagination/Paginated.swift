@@ -3,11 +3,25 @@
 public enum PageCursor: Sendable, Hashable {
     case page(Int)
     case token(String?)
+    /// A next page that cannot be asked for (its number overflows, or the server gave a
+    /// page number that makes no sense): paging ends with a `PaginationError` saying why.
+    case unreachable(String)
 
-    /// The page number to send, in the parameter's integer type.
-    public func pageNumber<T: BinaryInteger>(as type: T.Type = T.self) -> T? {
-        if case let .page(number) = self { return T(number) }
-        return nil
+    /// The page number to send, in the parameter's integer type (nil for a token cursor).
+    /// Throws `PaginationError` when the number does not fit that type (page 2^31 of an
+    /// `Int32` parameter) or the cursor is unreachable.
+    public func pageNumber<T: BinaryInteger>(as type: T.Type = T.self) throws -> T? {
+        switch self {
+        case let .page(number):
+            guard let value = T(exactly: number) else {
+                throw PaginationError(message: "page \(number) does not fit the page parameter's type \(T.self)")
+            }
+            return value
+        case .token:
+            return nil
+        case let .unreachable(reason):
+            throw PaginationError(message: reason)
+        }
     }
 
     /// The continuation token to send (nil for the first page).
@@ -17,12 +31,30 @@ public enum PageCursor: Sendable, Hashable {
     }
 
     /// The page after a page-based response: none when the page was empty, or when the
-    /// response's `totalResults` says this page reached the end.
+    /// response's `totalResults` says this page reached the end. No arithmetic here can
+    /// overflow: a page number past `Int.max`, or below 1, is `.unreachable`.
     public func nextPage(pageNumber: (some BinaryInteger)?, pageSize: (some BinaryInteger)?, totalResults: (some BinaryInteger)?, received: Int) -> PageCursor? {
         guard case let .page(requested) = self, received > 0 else { return nil }
-        let current = pageNumber.map { Int($0) } ?? requested
-        if let pageSize, let totalResults, pageSize > 0, current * Int(pageSize) >= Int(totalResults) { return nil }
-        return .page(current + 1)
+        let current: Int
+        if let pageNumber {
+            guard let number = Int(exactly: pageNumber), number >= 1 else {
+                return .unreachable("the server answered page \(requested) with page number \(pageNumber)")
+            }
+            current = number
+        } else {
+            current = requested
+        }
+        if let pageSize, let totalResults, pageSize > 0 {
+            // Past Int.max, the items before the next page outnumber any total that fits in an Int.
+            guard let size = Int(exactly: pageSize) else { return nil }
+            if let total = Int(exactly: totalResults) {
+                let (seen, overflow) = current.multipliedReportingOverflow(by: size)
+                if overflow || seen >= total { return nil }
+            }
+        }
+        let (next, overflow) = current.addingReportingOverflow(1)
+        if overflow { return .unreachable("there is no page after page \(current)") }
+        return .page(next)
     }
 
     /// The page after a continuation-token response: none when the response carries no token.
@@ -30,6 +62,14 @@ public enum PageCursor: Sendable, Hashable {
         guard let token, !token.isEmpty else { return nil }
         return .token(token)
     }
+}
+
+/// Why a list's pages cannot be followed to the end: an unreachable page number, or a server
+/// that hands back a cursor it already gave (following it would loop forever; stopping
+/// quietly would drop the items after it).
+public struct PaginationError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { "paging stopped: \(message)" }
 }
 
 /// Every item of a list operation across pages. A page is fetched only when the items of
@@ -55,7 +95,11 @@ public struct Paginated<Element: Sendable>: AsyncSequence, Sendable {
 
         public mutating func next() async throws -> Element? {
             while index == buffer.count {
-                guard let cursor = next, seen.insert(cursor).inserted else { return nil }
+                guard let cursor = next else { return nil }
+                if case let .unreachable(reason) = cursor { throw PaginationError(message: reason) }
+                guard seen.insert(cursor).inserted else {
+                    throw PaginationError(message: "the server pointed again to \(cursor), which was already fetched")
+                }
                 let page = try await fetch(cursor)
                 buffer = page.items
                 index = 0

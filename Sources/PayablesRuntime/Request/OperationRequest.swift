@@ -114,12 +114,6 @@ public struct OperationRequest: Sendable {
         guard let form else { return }
         body = .multipart(form)
     }
-
-    /// Whether the request carries an `Idempotency-Key`: the server then recognises a repeat,
-    /// so resending it after an unknown outcome cannot record it twice.
-    var hasIdempotencyKey: Bool {
-        headers.contains { $0.name.lowercased() == "idempotency-key" }
-    }
 }
 
 /// A request body, re-created for every attempt.
