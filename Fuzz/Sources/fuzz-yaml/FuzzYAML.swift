@@ -1,0 +1,19 @@
+import OpenAPIDocument
+
+/// One input: parse it, then read every node back the way later stages do (kinds, scalars,
+/// pointers, plain values), so that what the parser builds is checked, not only built.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    let result = YAMLParser.parse(bytes, file: "fuzz.yaml")
+    let tree = result.tree
+    if let root = tree.root { _ = tree.value(root) }
+    var checksum = 0
+    for i in 0..<tree.nodeCount {
+        let id = YAMLNodeID(Int32(i))
+        checksum &+= tree.pointer(id).utf8.count &+ tree.count(id) &+ (tree.scalar(id)?.utf8.count ?? 0)
+        if let key = tree.key(ofValue: id) { checksum &+= tree.line(key) }
+    }
+    for diagnostic in result.diagnostics { checksum &+= diagnostic.description.utf8.count }
+    return checksum == Int.min ? 1 : 0
+}
