@@ -20,7 +20,8 @@ final class DocumentReader {
 
     /// Schema `$ref`s waiting for resolution: the referring schema and the `$ref` value node.
     var pendingSchemaRefs: [(schema: SchemaID, refNode: NodeRef, ref: String)] = []
-    var pendingDiscriminators: [(schema: SchemaID, key: String, refNode: NodeRef)] = []
+    /// Discriminator mapping entries waiting for resolution, by their index in the mapping.
+    var pendingDiscriminators: [(schema: SchemaID, index: Int, refNode: NodeRef)] = []
     /// Objects already read at a `$ref` target, so each is read (and diagnosed) once.
     var memo: [NodeRef: any Sendable] = [:]
     /// A `$ref` holder -> the object its chain of `$ref`s ends at, so a chain is walked once.
@@ -363,18 +364,22 @@ final class DocumentReader {
     }
 
     private func reportUnresolved(_ text: String, fragment: String, file: Int32, at: NodeRef) {
+        let components: [String]
         do {
-            _ = try JSONPointer.components(ofFragment: fragment)
+            components = try JSONPointer.components(ofFragment: fragment)
         } catch {
             self.error("$ref '\(text)' is not a valid JSON pointer: \(error)", at)
             return
         }
-        // Name the deepest part that exists, to make the typo easy to find.
-        let components = (try? JSONPointer.components(ofFragment: fragment)) ?? []
+        // Name the deepest part that exists, to make the typo easy to find (one walk down).
+        let t = files[Int(file)].tree
         var found = 0
-        for i in stride(from: components.count, through: 0, by: -1) {
-            let prefix = components.prefix(i).map { "/" + JSONPointer.escape($0) }.joined()
-            if walk(fragment: prefix, file: file) != nil { found = i; break }
+        if var current = t.root {
+            while found < components.count,
+                  let next = t.descend(from: current, through: [components[found]], lookup: { lookup($1, in: NodeRef(file: file, node: $0)) }) {
+                current = next
+                found += 1
+            }
         }
         let missing = found < components.count ? components[found] : ""
         let existing = components.prefix(found).map { "/" + JSONPointer.escape($0) }.joined()

@@ -45,7 +45,7 @@ public enum Naming {
     /// Members every generated one-of enum declares.
     static let oneOfMembers: Set<String> = ["undocumented", "init", "hashValue", "hash", "encode"]
     /// Members every generated struct declares besides its properties.
-    static let structMembers: Set<String> = ["init", "hashValue", "CodingKeys"]
+    static let structMembers: Set<String> = ["hashValue"]
     /// Names a generated client method uses for itself (its resource's `core`, its locals):
     /// an argument with one of these names would shadow them.
     static let methodLocals: Set<String> = ["options", "body", "core", "request", "form", "response", "cursor", "items", "self", "Self", "super"]

@@ -11,6 +11,7 @@ extension ModelTranslator {
         var resourceNames = NameRegistry(reserved: ["core", "init", "description", "debugDescription", "defaultServerURL", "defaultRetry"])
         var resources: [ResourceDeclaration] = []
         var resourceIndex: [String: Int] = [:]
+        var methodNames: [NameRegistry] = []
 
         for op in document.operations {
             let tag = op.tags.first ?? "General"
@@ -19,11 +20,11 @@ extension ModelTranslator {
                 let typeName = claimTypeName(Naming.upperCamel(tag) + "Resource")
                 let doc = document.tags.first { $0.name == tag }.map { Naming.docLines($0.description ?? $0.name) } ?? Naming.docLines(tag)
                 resources.append(ResourceDeclaration(property: resourceNames.claim(Naming.member(tag)), typeName: typeName, doc: doc, operations: []))
+                methodNames.append(NameRegistry(reserved: ["core", "init", "self", "Self", "super"]))
             }
             let index = resourceIndex[tag]!
-            var methodNames = NameRegistry(reserved: Set(resources[index].operations.map(\.methodName)).union(["core", "init"]))
             let wanted = methodName(for: op, overrides: overrides)
-            let name = methodNames.claim(wanted)
+            let name = methodNames[index].claim(wanted)
             if name != wanted {
                 warn("two operations of '\(tag)' are both named '\(wanted)'; \(op.operationId ?? op.path) becomes '\(name)'", op.source)
             }
@@ -61,7 +62,8 @@ extension ModelTranslator {
 
     private mutating func credentials() -> [CredentialParameter] {
         var out: [CredentialParameter] = []
-        var labels = NameRegistry(reserved: ["serverURL", "transport", "middlewares", "options"])
+        // Keywords and `core` (assigned in the init) would not compile as the init's parameter names.
+        var labels = NameRegistry(reserved: Naming.keywords.union(["serverURL", "transport", "middlewares", "options", "core"]))
         for requirement in (document.security ?? []).prefix(1) {
             for (schemeName, _) in requirement {
                 guard let scheme = document.components.securitySchemes[schemeName]?.value else { continue }
@@ -188,10 +190,11 @@ extension ModelTranslator {
 
         // Path-item parameters, replaced by the operation's own of the same name and place.
         var merged: [Parameter] = []
-        let item = document.paths[op.path]
-        let declared = (item?.parameters ?? []).map(\.value) + op.parameters.map(\.value)
+        var positions: [String: Int] = [:]
+        let declared = pathItemParameters(op) + op.parameters.map(\.value)
         for p in declared {
-            if let i = merged.firstIndex(where: { $0.name == p.name && $0.location == p.location }) { merged[i] = p } else { merged.append(p) }
+            let key = "\(p.location)\u{0}\(p.name)"
+            if let i = positions[key] { merged[i] = p } else { positions[key] = merged.count; merged.append(p) }
         }
         var parameters: [ParameterDeclaration] = []
         for p in merged {
@@ -267,6 +270,14 @@ extension ModelTranslator {
             verb: op.method.rawValue.lowercased(), pathTemplateLiteral: Naming.stringLiteralBody(op.path),
             parameters: ordered, body: body, success: successDeclaration, errorCodes: errorCodes, errorClasses: errorClasses,
             pagination: nil, anonymous: op.security?.isEmpty == true)
+    }
+
+    /// The parameters of the path item an operation belongs to (looked up by path once per document).
+    private mutating func pathItemParameters(_ op: SpecOperation) -> [Parameter] {
+        if pathItemsByPath.isEmpty && !document.paths.isEmpty {
+            for (path, item) in document.paths where pathItemsByPath[path] == nil { pathItemsByPath[path] = item.parameters.map(\.value) }
+        }
+        return pathItemsByPath[op.path] ?? []
     }
 
     /// An argument label; one that would shadow what the method itself uses (`core`, `request`,

@@ -21,6 +21,12 @@ public struct ModelTranslator {
     /// How deep `typeRef` calls nest (array of map of array ... through `$ref`s).
     private var typeDepth = 0
     static let maxTypeDepth = 500
+    /// Path-level parameters by path.
+    var pathItemsByPath: [String: [Parameter]] = [:]
+    /// Names of the string enums declared (or queued), for parameters written through `rawValue`.
+    private var enumNames: Set<String> = []
+    /// Declarations by name, once all are built (for pagination).
+    private var declarationIndex: [String: Int] = [:]
     /// Whether some property is stored in an `Indirect` box (the models then declare it).
     private var usesIndirectBox = false
     private var declarations: [TypeDeclaration] = []
@@ -83,6 +89,7 @@ public struct ModelTranslator {
         var client = translateClient()
         drainQueue()
         breakContainmentCycles()
+        for (i, d) in declarations.enumerated() where declarationIndex[d.name] == nil { declarationIndex[d.name] = i }
         addPagination(&client)
         var seen = Set<String>()
         let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
@@ -315,6 +322,7 @@ public struct ModelTranslator {
     private mutating func declare(_ id: SchemaID, preferredName: String) -> String {
         if let name = declaredNames[id] { return name }
         let name = names.claim(preferredName)
+        if shape(id) == .stringEnum { enumNames.insert(name) }
         if name != preferredName, names.isReserved(preferredName) {
             warn("the type name '\(preferredName)' is taken by Swift, the runtime or the module's own declarations; this schema's type is '\(name)'",
                  document.schemas[id].source)
@@ -475,6 +483,7 @@ public struct ModelTranslator {
         var required = Set<String>()
         var visited = Set<SchemaID>()
         var tooDeep: NodeRef?
+        var positions: [String: Int] = [:]
         func collect(_ id: SchemaID, depth: Int, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
             let resolved = translator.document.schemas.resolved(id)
             guard visited.insert(resolved).inserted else { return }
@@ -485,7 +494,7 @@ public struct ModelTranslator {
             }
             for member in s.allOf { collect(member, depth: depth + 1, into: &list, required: &required, translator: translator) }
             for (name, schema) in s.properties {
-                if let i = list.firstIndex(where: { $0.0 == name }) { list[i].1 = schema } else { list.append((name, schema)) }
+                if let i = positions[name] { list[i].1 = schema } else { positions[name] = list.count; list.append((name, schema)) }
             }
             required.formUnion(s.required)
         }
@@ -580,11 +589,11 @@ public struct ModelTranslator {
 
     /// Whether `name` is a generated string enum (declared or queued).
     func isDeclaredEnum(_ name: String) -> Bool {
-        declaredNames.contains { $0.value == name && shape($0.key) == .stringEnum }
+        enumNames.contains(name)
     }
 
     func declaration(named name: String) -> TypeDeclaration? {
-        declarations.first { $0.name == name }
+        declarationIndex[name].map { declarations[$0] }
     }
 
     /// A declared struct's property by its JSON name.
