@@ -30,7 +30,7 @@ public enum DocumentLoader {
     /// Reads a document from memory; `readFile` supplies files that relative `$ref`s point into
     /// (inside `refRoot`, default the document's folder, compared by normalised path).
     public static func load(path: String, bytes: [UInt8]?, refRoot: String? = nil, limits: YAMLParser.Limits = .init(),
-                            readFile: @escaping (String) -> [UInt8]? = { readRegularFile($0, maxBytes: .max).bytes }) -> Result {
+                            readFile: @escaping (String) -> [UInt8]? = { readRegularFile($0, maxBytes: .max).data }) -> Result {
         let reader = DocumentReader(limits: limits, referenceRoot: ReferenceRoot(folder: refRoot ?? folder(of: path), realPath: { $0 }),
                                     readFile: { readFile($0).map(FileContents.bytes) ?? .unreadable })
         return load(reader, path: path, bytes: bytes)
@@ -69,7 +69,7 @@ public enum DocumentLoader {
 }
 
 extension DocumentLoader.FileContents {
-    public var bytes: [UInt8]? { if case let .bytes(b) = self { return b } else { return nil } }
+    public var data: [UInt8]? { if case let .bytes(b) = self { return b } else { return nil } }
 }
 
 /// The folder `$ref`s may read files from. A path must be inside it as written (after `.` and

@@ -9,7 +9,7 @@ import OpenAPIDocument
 public struct ModelTranslator {
     let document: OpenAPIDocument
     let config: GeneratorConfig
-    private(set) var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
 
     private var names: NameRegistry
     private var declaredNames: [SchemaID: String] = [:]
@@ -458,16 +458,18 @@ public struct ModelTranslator {
 
     /// Every scalar of the document with a control, bidi or invisible character gets one warning:
     /// generated code escapes such characters in literals and comments and drops them from docs.
+    /// A byte-order mark (U+FEFF) alone is escaped or dropped without a warning: it is a common
+    /// copy-and-paste leftover (Codat's documents have 30) and changes nothing a reader sees.
     private mutating func warnAboutHiddenCharacters() {
         var found = 0
         for (fileIndex, file) in document.files.enumerated() {
             let tree = file.tree
             for i in 0..<tree.nodeCount {
                 let id = YAMLNodeID(Int32(i))
-                guard let text = tree.scalar(id), text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }), Naming.containsHidden(text) else { continue }
+                guard let text = tree.scalar(id), text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }),
+                      let scalar = text.unicodeScalars.first(where: { Naming.isHidden($0) && $0 != "\u{FEFF}" }) else { continue }
                 found += 1
                 if found <= 20 {
-                    let scalar = text.unicodeScalars.first(where: Naming.isHidden)!
                     let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
                     warn("this text holds \(code), a control, bidi or invisible character: generated code escapes it in literals and comments and drops it from docs",
                          NodeRef(file: Int32(fileIndex), node: id))
