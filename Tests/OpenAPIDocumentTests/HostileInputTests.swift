@@ -85,7 +85,10 @@ final class HostileInputTests: XCTestCase {
         for i in 0..<20_000 { text += "    S\(i): {type: bogus}\n" }
         let result = loadDocument(text)
         XCTAssertEqual(errorCount(result.diagnostics), 20_000)
-        assertDiagnostic(result.diagnostics, "unknown type 'bogus'", line: 20_004, column: 17, pointer: "/components/schemas/S19999/type")
+        for (i, diagnostic) in result.diagnostics.enumerated() {
+            XCTAssertEqual(diagnostic.location.pointer, "/components/schemas/S\(i)/type")
+            XCTAssertEqual(diagnostic.location.line, 5 + i)
+        }
     }
 
     // MARK: Files a $ref may read
@@ -132,7 +135,9 @@ final class HostileInputTests: XCTestCase {
         let widened = DocumentLoader.load(path: spec.path, refRoot: base.path)
         XCTAssertFalse(widened.diagnostics.contains { $0.message.contains("points outside") && $0.message.contains("secret.yaml") && !$0.message.contains("/etc") },
                        render(widened.diagnostics))
-        assertDiagnostic(widened.diagnostics, "cannot read the file '\(base.path)/missing.yaml' that this $ref points into", line: 6)
+        // `../missing.yaml` and its absolute spelling are one file, reported once (at the first $ref resolved).
+        XCTAssertEqual(widened.diagnostics.filter { $0.message == "cannot read the file '\(base.path)/missing.yaml' that this $ref points into" }.count, 1,
+                       render(widened.diagnostics))
     }
 
     /// Files over the size limit are not read (the spec itself, and a file a $ref points into);
@@ -159,8 +164,10 @@ final class HostileInputTests: XCTestCase {
     func testDiagnosticTextCannotForgeLinesOrReorderThem() {
         let result = loadDocument(head + "paths: {}\ncomponents:\n  schemas:\n    \"S\\nspec.yaml:1:1: error: forged\\u202E\": {type: bogus}\n")
         let printed = result.diagnostics.map(\.description)
-        XCTAssertEqual(printed.count, 1, printed.joined(separator: "\n"))
-        XCTAssertFalse(printed[0].contains("\n") || printed[0].unicodeScalars.contains("\u{202E}"), printed[0])
-        XCTAssertTrue(printed[0].hasSuffix("(at #/components/schemas/S\\u{a}spec.yaml:1:1: error: forged\\u{202e}/type)"), printed[0])
+        XCTAssertEqual(printed.count, 2, printed.joined(separator: "\n"))
+        for line in printed {
+            XCTAssertFalse(line.contains("\n") || line.unicodeScalars.contains("\u{202E}"), line)
+        }
+        XCTAssertTrue(printed.contains { $0.hasSuffix("(at #/components/schemas/S\\u{a}spec.yaml:1:1: error: forged\\u{202e}/type)") }, printed.joined(separator: "\n"))
     }
 }

@@ -241,7 +241,8 @@ final class DocumentReader {
             return nil
         }
         var holders: [NodeRef] = [n]
-        var onChain: Set<NodeRef> = [n]
+        // A target met twice is a cycle: reported at the `$ref` that leads to it the second time.
+        var targets: Set<NodeRef> = [firstTarget]
         var current = firstTarget
         var lastRef = (text: firstText, node: firstRefNode)
         func fail() -> Resolved<T>? {
@@ -251,18 +252,17 @@ final class DocumentReader {
         while true {
             if let end = chainEnds[current] { current = end; break }
             if failedReads.contains(current) { return fail() }
-            if onChain.contains(current) {
-                error("$ref '\(lastRef.text)' is part of a reference cycle that never reaches \(typeName)", lastRef.node)
-                return fail()
-            }
             guard let next = refNode(current) else { break }
             if holders.count >= limits.maxReferenceChain {
                 error("$ref '\(firstText)' starts a chain of more than \(limits.maxReferenceChain) $refs", firstRefNode)
                 return fail()
             }
             holders.append(current)
-            onChain.insert(current)
             guard let text = string(next, "$ref"), let target = resolveReference(text, at: next) else { return fail() }
+            guard targets.insert(target).inserted else {
+                error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", next)
+                return fail()
+            }
             lastRef = (text, next)
             current = target
         }

@@ -226,7 +226,8 @@ private struct TreeBuilder {
         let end = i + Int(r.count)
         while i < end {
             let child = Int(tree.children[i])
-            if tree.records[child].parent == node { tree.records[child].position = Int32(i - Int(r.first)) }
+            // The first occurrence is where the child is written; later ones are aliases to it.
+            if tree.records[child].parent == node && tree.records[child].position < 0 { tree.records[child].position = Int32(i - Int(r.first)) }
             i += 1
         }
     }
