@@ -207,3 +207,58 @@ final class HostileGenerationTests: XCTestCase {
         XCTAssertEqual(names.subtracting(Naming.reservedTypeNames).sorted(), [], "add these to Naming.reservedTypeNames")
     }
 }
+
+/// The `$ref` root folder through the config's `refRoot` and `payables-gen --ref-root`.
+final class ReferenceRootTests: XCTestCase {
+    /// A spec in `api/` that refers to `../shared/money.yaml`, and a config beside it.
+    private func layout() throws -> (folder: URL, spec: URL) {
+        let folder = try temporaryFolder().resolvingSymlinksInPath()
+        let spec = folder.appendingPathComponent("api/spec.yaml")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("api"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("shared"), withIntermediateDirectories: true)
+        try Data("Money: {type: object, properties: {amount: {type: number, format: decimal}}}\n".utf8)
+            .write(to: folder.appendingPathComponent("shared/money.yaml"))
+        try Data("openapi: 3.1.0\ninfo: {title: t, version: v}\nservers: [{url: 'https://x.example'}]\npaths: {}\ncomponents:\n  schemas:\n    Money: {$ref: '../shared/money.yaml#/Money'}\n".utf8)
+            .write(to: spec)
+        return (folder, spec)
+    }
+
+    func testConfigRefRootWidensTheFolderRelativeToTheConfig() throws {
+        let (folder, spec) = try layout()
+        let output = folder.appendingPathComponent("out")
+        let narrow = try Generator.generate(specPath: spec.path, config: GeneratorConfig(module: "Money"), templatesFolder: GoldenTests.templates, outputFolder: output.path)
+        XCTAssertEqual(narrow.diagnostics.map(\.description),
+                       ["\(spec.path):7:19: error: $ref '../shared/money.yaml#/Money' points outside the folder $refs may read (\(folder.path)/api); widen it with --ref-root or the config's \"refRoot\" (at #/components/schemas/Money/$ref)"])
+        let configURL = folder.appendingPathComponent("api/payables-gen.json")
+        try Data(#"{"module": "Money", "spec": "spec.yaml", "refRoot": ".."}"#.utf8).write(to: configURL)
+        let config = try GeneratorConfig.load(path: configURL.path)
+        XCTAssertEqual(config.refRoot, folder.path)
+        let wide = try Generator.generate(specPath: spec.path, config: config, templatesFolder: GoldenTests.templates, outputFolder: output.path)
+        XCTAssertFalse(wide.hasErrors, wide.diagnostics.map(\.description).joined(separator: "\n"))
+        let models = try wide.writtenFiles.filter { $0.contains("Models") }.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
+        XCTAssertTrue(models.contains("public var amount: Decimal?"), models)
+    }
+
+    func testLintRefRootOption() throws {
+        let (folder, spec) = try layout()
+        let tool = GoldenTests.builtModules.deletingLastPathComponent().appendingPathComponent("payables-gen").path
+        func lint(_ arguments: [String]) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: tool)
+            process.arguments = ["lint"] + arguments
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output)
+        }
+        let narrow = try lint([spec.path])
+        XCTAssertEqual(narrow.status, 1, narrow.output)
+        XCTAssertTrue(narrow.output.contains("error: $ref '../shared/money.yaml#/Money' points outside the folder $refs may read"), narrow.output)
+        let wide = try lint([spec.path, "--ref-root", folder.path])
+        XCTAssertEqual(wide.status, 0, wide.output)
+        XCTAssertTrue(wide.output.contains("0 errors"), wide.output)
+    }
+}
