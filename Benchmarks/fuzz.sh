@@ -18,9 +18,13 @@ scratch=.build-fuzz
 work="$scratch/fuzz"
 
 start=$(date +%s)
-swift build --package-path Fuzz --scratch-path "$scratch" -c release \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -g 2>&1 | grep -E "error|warning: |Compiling|Build complete" | grep -v "^\[" || true
-bin="$(swift build --package-path Fuzz --scratch-path "$scratch" -c release --show-bin-path)"
+# lld: gold (the default on Linux) stops with an internal error on these sanitized objects.
+flags=(--package-path Fuzz --scratch-path "$scratch" -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+for target in "${targets[@]}"; do
+    swift build "${flags[@]}" --product "$target" 2>&1 | grep -E "error|warning: " || true
+done
+bin="$(swift build "${flags[@]}" --show-bin-path)"
+for target in "${targets[@]}"; do [ -x "$bin/$target" ] || { echo "fuzz.sh: $target did not build" >&2; exit 2; }; done
 echo "build: $(( $(date +%s) - start )) s"
 
 seeds="$work/seeds"

@@ -12,9 +12,8 @@ let sdk = URL(fileURLWithPath: Context.packageDirectory).deletingLastPathCompone
 func fuzzTarget(_ name: String, _ products: [String]) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0, package: sdk.lastPathComponent) },
-        path: "Sources/\(name)",
-        swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        dependencies: ["CFuzzerDriver"] + products.map { .product(name: $0, package: sdk.lastPathComponent) },
+        path: "Sources/\(name)"
     )
 }
 
@@ -23,6 +22,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     dependencies: [.package(path: sdk.path)],
     targets: [
+        // Declares libFuzzer's LLVMFuzzerRunDriver, which each target's `main` calls.
+        .target(name: "CFuzzerDriver"),
         // Stage 1: bytes -> YAMLTree.
         fuzzTarget("fuzz-yaml", ["OpenAPIDocument"]),
         // Stages 1-3: bytes -> resolved OpenAPIDocument (no file system: other files are absent).

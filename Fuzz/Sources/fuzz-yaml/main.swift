@@ -1,10 +1,11 @@
+import Foundation
+import CFuzzerDriver
 import OpenAPIDocument
 
 /// One input: parse it, then read every node back the way later stages do (kinds, scalars,
 /// pointers, plain values), so that what the parser builds is checked, not only built.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+func fuzzYAML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     let result = YAMLParser.parse(bytes, file: "fuzz.yaml")
     let tree = result.tree
     if let root = tree.root { _ = tree.value(root) }
@@ -17,3 +18,8 @@ public func fuzzYAML(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for diagnostic in result.diagnostics { checksum &+= diagnostic.description.utf8.count }
     return checksum == Int.min ? 1 : 0
 }
+
+// libFuzzer runs the loop: corpus, mutations, -max_total_time and the other flags from the command line.
+var arguments = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &argv) { data, size in fuzzYAML(data, size) })

@@ -1,4 +1,5 @@
 import Foundation
+import CFuzzerDriver
 import OpenAPIDocument
 import SDKGen
 
@@ -11,9 +12,8 @@ let renderer: TemplateRenderer = {
 
 /// One input: a document read without errors is translated and rendered to Swift text, the
 /// whole of `payables-gen generate` but writing files and compiling.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzTranslator(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+func fuzzTranslator(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     let loaded = DocumentLoader.load(path: "/fuzz/spec.yaml", bytes: bytes) { _ in nil }
     guard let document = loaded.document, !loaded.hasErrors else { return 0 }
     let config = GeneratorConfig(module: "Fuzzed", modelFiles: 2)
@@ -28,3 +28,8 @@ public func fuzzTranslator(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return checksum == Int.min ? 1 : 0
 }
+
+// libFuzzer runs the loop: corpus, mutations, -max_total_time and the other flags from the command line.
+var arguments = CommandLine.argc
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+exit(LLVMFuzzerRunDriver(&arguments, &argv) { data, size in fuzzTranslator(data, size) })
