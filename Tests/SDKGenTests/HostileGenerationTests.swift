@@ -239,21 +239,42 @@ final class ReferenceRootTests: XCTestCase {
         XCTAssertTrue(models.contains("public var amount: Decimal?"), models)
     }
 
+    /// `payables-gen lint` on documents that used to overflow its stack: deep aliases and a
+    /// 5,000-link `$ref` chain end in exit status 1 and a diagnostic, not a signal.
+    func testLintReportsAliasDepthAndLongChainsInsteadOfCrashing() throws {
+        let folder = try temporaryFolder()
+        var aliases = "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\nx-a0: &a0 [x]\n"
+        for i in 1..<5_000 { aliases += "x-a\(i): &a\(i) [*a\(i - 1)]\n" }
+        var chain = "openapi: 3.1.0\ninfo: {title: t, version: v}\npaths: {}\ncomponents:\n  parameters:\n"
+        for i in 0..<5_000 { chain += "    P\(i): {$ref: '#/components/parameters/P\(i + 1)'}\n" }
+        chain += "    P5000: {name: q, in: query, schema: {type: string}}\n"
+        for (name, text, message) in [("aliases.yaml", aliases, "nesting is deeper than 256 levels (counting what aliases bring in)"),
+                                      ("chain.yaml", chain, "starts a chain of more than 100 $refs")] {
+            let path = folder.appendingPathComponent(name).path
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let result = try lint([path])
+            XCTAssertEqual(result.status, 1, "\(name): \(result.output.prefix(2_000))")
+            XCTAssertTrue(result.output.contains(message), "\(name): \(result.output.prefix(2_000))")
+        }
+    }
+
+    /// Runs the built `payables-gen lint`; a crash is reported as the negated signal number.
+    private func lint(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let tool = GoldenTests.builtModules.deletingLastPathComponent().appendingPathComponent("payables-gen").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = ["lint"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus, output)
+    }
+
     func testLintRefRootOption() throws {
         let (folder, spec) = try layout()
-        let tool = GoldenTests.builtModules.deletingLastPathComponent().appendingPathComponent("payables-gen").path
-        func lint(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = ["lint"] + arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            return (process.terminationStatus, output)
-        }
         let narrow = try lint([spec.path])
         XCTAssertEqual(narrow.status, 1, narrow.output)
         XCTAssertTrue(narrow.output.contains("error: $ref '../shared/money.yaml#/Money' points outside the folder $refs may read"), narrow.output)
