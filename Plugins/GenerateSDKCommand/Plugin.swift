@@ -28,7 +28,7 @@ struct GenerateSDKCommand: CommandPlugin {
             process.arguments = [
                 "generate", "--config", target.directoryURL.appending(path: "payables-gen.json").path,
                 "--templates", context.package.directoryURL.appending(path: "Templates").path,
-                "--output", destination.path, specPath(target),
+                "--output", destination.path, "--ref-root", context.package.directoryURL.path, specPath(target),
             ]
             try process.run()
             process.waitUntilExit()

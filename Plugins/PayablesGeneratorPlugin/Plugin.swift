@@ -19,7 +19,9 @@ struct PayablesGeneratorPlugin: BuildToolPlugin {
             .buildCommand(
                 displayName: "Generating \(config.module) from \(config.spec.lastPathComponent)",
                 executable: try context.tool(named: "payables-gen").url,
-                arguments: ["generate", config.spec.path, "--config", configURL.path, "--templates", templates.path, "--output", output.path],
+                arguments: ["generate", config.spec.path, "--config", configURL.path, "--templates", templates.path, "--output", output.path,
+                            // $refs may read files anywhere in the package, nowhere else.
+                            "--ref-root", context.package.directoryURL.path],
                 inputFiles: [configURL, config.spec] + templateFiles,
                 outputFiles: config.outputFiles.map { output.appending(path: $0) }
             ),

@@ -16,7 +16,10 @@ public enum Generator {
         guard isIdentifier else {
             throw TemplateRenderer.RenderError(description: "error: module name '\(config.module)' is not a Swift identifier")
         }
-        let loaded = DocumentLoader.load(path: specPath)
+        guard !Naming.keywords.contains(config.module), !Naming.reservedTypeNames.contains(config.module) else {
+            throw TemplateRenderer.RenderError(description: "error: module name '\(config.module)' is a Swift keyword or a name the generated code uses")
+        }
+        let loaded = DocumentLoader.load(path: specPath, refRoot: config.refRoot)
         var diagnostics = loaded.diagnostics
         guard let document = loaded.document, !loaded.hasErrors else { return Outcome(diagnostics: diagnostics, writtenFiles: []) }
         let (model, translationDiagnostics) = ModelTranslator.translate(document, config: config)

@@ -23,11 +23,14 @@ struct Lint: ParsableCommand {
     @Flag(name: .long, help: "Print only the summary lines, not each diagnostic.")
     var quiet = false
 
+    @Option(name: .customLong("ref-root"), help: "The folder whose files $refs may read (default: each document's folder).")
+    var refRoot: String?
+
     func run() throws {
         var failed = false
         for spec in specs {
             let start = ContinuousClock.now
-            let result = DocumentLoader.load(path: spec)
+            let result = DocumentLoader.load(path: spec, refRoot: refRoot)
             let elapsed = ContinuousClock.now - start
             let diagnostics = result.diagnostics
             if !quiet {
@@ -70,6 +73,9 @@ struct Generate: ParsableCommand {
     @Option(help: "The template folder (default: the config's 'templates', else ./Templates).")
     var templates: String?
 
+    @Option(name: .customLong("ref-root"), help: "The folder whose files $refs may read (default: the config's 'refRoot', else the document's folder).")
+    var refRoot: String?
+
     func run() throws {
         var generatorConfig: GeneratorConfig
         do {
@@ -79,6 +85,7 @@ struct Generate: ParsableCommand {
             throw ExitCode(1)
         }
         if let module { generatorConfig.module = module }
+        if let refRoot { generatorConfig.refRoot = refRoot }
         guard !generatorConfig.module.isEmpty else {
             throw ValidationError("give --module or a --config that names the module")
         }

@@ -30,6 +30,68 @@ final class GeneratedBehaviourTests: XCTestCase {
         XCTAssertTrue(output.contains("ALL CHECKS PASSED"), output)
     }
 
+    /// Recursive schemas of the hostile-codegen fixture, compiled and run: wrapper structs for
+    /// arrays and maps that contain themselves, `Indirect` boxes for structs that hold themselves,
+    /// an `indirect` one-of; each decodes, re-encodes byte for byte and keeps value semantics.
+    func testRecursiveTypesRoundTripAtRunTime() throws {
+        let work = try temporaryFolder()
+        let output = work.appendingPathComponent("hostile-codegen")
+        _ = try GoldenTests.generate("hostile-codegen", into: output)
+        let sources = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { $0.contains("Models") }.map { output.appendingPathComponent($0).path }
+        let main = work.appendingPathComponent("main.swift")
+        try Data(Self.recursionProgram.utf8).write(to: main)
+        let runtimeFolder = GoldenTests.packageRoot.appendingPathComponent("Sources/PayablesRuntime/Models")
+        let runtime = try FileManager.default.contentsOfDirectory(atPath: runtimeFolder.path).filter { $0.hasSuffix(".swift") }.map { runtimeFolder.appendingPathComponent($0).path }
+        try runTool(["swiftc", "-swift-version", "6", "-emit-module", "-emit-library", "-static", "-parse-as-library", "-module-name", "PayablesRuntime",
+                     "-emit-module-path", work.appendingPathComponent("PayablesRuntime.swiftmodule").path,
+                     "-o", work.appendingPathComponent("libPayablesRuntime.a").path] + runtime)
+        let executable = work.appendingPathComponent("program").path
+        try runTool(["swiftc", "-swift-version", "6", "-I", work.path, "-L", work.path, "-lPayablesRuntime", "-o", executable, main.path] + sources)
+        let result = try runTool([executable])
+        XCTAssertTrue(result.contains("ALL CHECKS PASSED"), result)
+    }
+
+    static let recursionProgram = #"""
+    import Foundation
+    import PayablesRuntime
+
+    func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T { try JSONDecoder().decode(T.self, from: Data(json.utf8)) }
+    func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+    func check(_ condition: Bool, _ message: String) { if !condition { print("FAILED: \(message)"); exit(1) } }
+
+    let tree = try decode(Tree.self, "[[],[[]]]")
+    check(tree.value.count == 2 && tree.value[1].value.count == 1, "Tree is an array of trees")
+    check(try encode(tree) == "[[],[[]]]", "Tree encodes as the bare array")
+    let forest = try decode(Forest.self, #"{"a":{"b":{}}}"#)
+    check(forest.value["a"]?.value["b"]?.value.isEmpty == true, "Forest is a map of forests")
+    check(try encode(forest) == #"{"a":{"b":{}}}"#, "Forest encodes as the bare map")
+    let mixed = try decode(Mixed.self, #"[{"k":[]}]"#)
+    check(mixed.value.first?["k"]?.value.isEmpty == true, "array of maps of itself")
+
+    let json = #"{"children":[{"id":"c"}],"id":"1","next":{"id":"2","next":{"id":"3"}}}"#
+    let node = try decode(Node.self, json)
+    check(node.next?.next?.id == "3" && node.next?.next?.next == nil, "Node.next chain through the box")
+    check(try encode(node) == json, "Node re-encodes byte for byte: \(try encode(node))")
+    var copy = node
+    copy.next?.id = "changed"
+    check(node.next?.id == "2" && copy.next?.id == "changed", "boxed properties keep value semantics")
+    let again = try decode(Node.self, json)
+    check(copy != node && node == again && node.hashValue == again.hashValue, "Equatable and Hashable through the box")
+    check(try encode(Node(id: "n")) == #"{"id":"n"}"#, "a nil boxed property is omitted")
+
+    let ping = try decode(Ping.self, #"{"pong":{"ping":{"pong":{}}}}"#)
+    check(ping.pong.ping?.pong.ping == nil, "a cycle of two structs (Ping.pong is required)")
+    check((try? decode(Ping.self, #"{}"#)) == nil, "a required boxed property is required")
+
+    guard case .sum(let sum) = try decode(Expr.self, #"{"left":"a","right":{"left":"b"}}"#) else { fatalError("sum") }
+    guard case .string("a")? = sum.left, case .sum(let inner)? = sum.right, case .string("b")? = inner.left else { fatalError("nested sum") }
+    print("ALL CHECKS PASSED")
+    """#
+
     static let program = #"""
     import Foundation
     import PayablesRuntime

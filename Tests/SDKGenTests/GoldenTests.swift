@@ -18,37 +18,6 @@ final class GoldenTests: XCTestCase {
                                       templatesFolder: Self.templates, outputFolder: output.path)
     }
 
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sdkgen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
-
-    func checkGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let output = try temporaryFolder().appendingPathComponent("out")
-        let outcome = try Self.generate(name, into: output)
-        XCTAssertFalse(outcome.hasErrors, outcome.diagnostics.map(\.description).joined(separator: "\n"), file: file, line: line)
-        let expected = Self.fixtures.appendingPathComponent(name).appendingPathComponent("expected")
-        let produced = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
-        if ProcessInfo.processInfo.environment["UPDATE_GOLDENS"] == "1" {
-            try? FileManager.default.removeItem(at: expected)
-            try FileManager.default.copyItem(at: output, to: expected)
-            return
-        }
-        let wanted = (try? FileManager.default.contentsOfDirectory(atPath: expected.path).sorted()) ?? []
-        XCTAssertEqual(produced, wanted, "file list", file: file, line: line)
-        for fileName in produced where wanted.contains(fileName) {
-            let a = try String(contentsOf: output.appendingPathComponent(fileName), encoding: .utf8)
-            let b = try String(contentsOf: expected.appendingPathComponent(fileName), encoding: .utf8)
-            if a != b {
-                let firstDifference = zip(a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
-                    .enumerated().first { $0.element.0 != $0.element.1 }
-                XCTFail("\(name)/\(fileName) differs from the golden file at line \((firstDifference?.offset ?? 0) + 1):\n got: \(firstDifference?.element.0 ?? "")\nwant: \(firstDifference?.element.1 ?? "")", file: file, line: line)
-            }
-        }
-    }
-
     func testTypesGolden() throws { try checkGolden("types") }
     func testCompositionGolden() throws { try checkGolden("composition") }
     func testNestedRefsGolden() throws { try checkGolden("nested-refs") }
@@ -87,7 +56,7 @@ final class GoldenTests: XCTestCase {
     /// A user's template folder that lacks a template fails at load, naming the folder and the file.
     func testIncompleteTemplateFolderIsAnError() throws {
         let folder = try temporaryFolder()
-        for name in ["Models", "Schemas", "Client", "struct", "enum", "typeRef", "doc"] {
+        for name in ["Models", "Schemas", "Client", "struct", "enum", "wrapper", "typeRef", "doc"] {
             try FileManager.default.copyItem(atPath: Self.templates + "/\(name).mustache", toPath: folder.path + "/\(name).mustache")
         }
         XCTAssertThrowsError(try TemplateRenderer(folder: folder.path)) { error in
@@ -101,15 +70,6 @@ final class GoldenTests: XCTestCase {
             _ = try Self.generate(name, into: output)
             try typeCheck(output)
         }
-    }
-
-    /// Type-checks generated files against the built PayablesRuntime (and the swift-openapi-runtime
-    /// the client imports) with `swiftc -swift-version 6 -warnings-as-errors`.
-    func typeCheck(_ folder: URL, file: StaticString = #filePath, line: UInt = #line) throws {
-        let generated = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
-            .map { folder.appendingPathComponent($0).path }
-        try runTool(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors",
-                     "-I", Self.builtModules.path] + generated, file: file, line: line)
     }
 
     /// The modules `swift build` made for this package: the test binary sits in the same build folder
@@ -126,5 +86,48 @@ final class GoldenTests: XCTestCase {
             }
         }
         return packageRoot.appendingPathComponent(".build/debug/Modules")
+    }
+}
+
+/// Shared by every generator test: temporary folders, golden comparison, type-checking.
+extension XCTestCase {
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sdkgen-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    func checkGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let output = try temporaryFolder().appendingPathComponent("out")
+        let outcome = try GoldenTests.generate(name, into: output)
+        XCTAssertFalse(outcome.hasErrors, outcome.diagnostics.map(\.description).joined(separator: "\n"), file: file, line: line)
+        let expected = GoldenTests.fixtures.appendingPathComponent(name).appendingPathComponent("expected")
+        let produced = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        if ProcessInfo.processInfo.environment["UPDATE_GOLDENS"] == "1" {
+            try? FileManager.default.removeItem(at: expected)
+            try FileManager.default.copyItem(at: output, to: expected)
+            return
+        }
+        let wanted = (try? FileManager.default.contentsOfDirectory(atPath: expected.path).sorted()) ?? []
+        XCTAssertEqual(produced, wanted, "file list", file: file, line: line)
+        for fileName in produced where wanted.contains(fileName) {
+            let a = try String(contentsOf: output.appendingPathComponent(fileName), encoding: .utf8)
+            let b = try String(contentsOf: expected.appendingPathComponent(fileName), encoding: .utf8)
+            if a != b {
+                let firstDifference = zip(a.split(separator: "\n", omittingEmptySubsequences: false), b.split(separator: "\n", omittingEmptySubsequences: false))
+                    .enumerated().first { $0.element.0 != $0.element.1 }
+                XCTFail("\(name)/\(fileName) differs from the golden file at line \((firstDifference?.offset ?? 0) + 1):\n got: \(firstDifference?.element.0 ?? "")\nwant: \(firstDifference?.element.1 ?? "")", file: file, line: line)
+            }
+        }
+    }
+
+    /// Type-checks generated files against the built PayablesRuntime (and the swift-openapi-runtime
+    /// the client imports) with `swiftc -swift-version 6 -warnings-as-errors`.
+    func typeCheck(_ folder: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let generated = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+            .map { folder.appendingPathComponent($0).path }
+        try runTool(["swiftc", "-typecheck", "-parse-as-library", "-swift-version", "6", "-warnings-as-errors",
+                     "-I", GoldenTests.builtModules.path] + generated, file: file, line: line)
     }
 }

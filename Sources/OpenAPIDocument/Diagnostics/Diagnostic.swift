@@ -39,10 +39,31 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `file:line:column: error: message (at #/json/pointer)`, the form SwiftPM and Xcode show in place.
+    /// One line whatever the spec holds: line breaks, controls and bidi or invisible characters
+    /// in the file name, message or pointer are written as `\u{...}`, so spec text cannot forge
+    /// another diagnostic line or reorder what a reader sees.
     public var description: String {
-        var text = "\(location.file):\(location.line):\(location.column): \(severity.rawValue): \(message)"
-        if !location.pointer.isEmpty { text += " (at #\(location.pointer))" }
+        var text = "\(Self.oneLine(location.file)):\(location.line):\(location.column): \(severity.rawValue): \(Self.oneLine(message))"
+        if !location.pointer.isEmpty { text += " (at #\(Self.oneLine(location.pointer)))" }
         return text
+    }
+
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isHidden) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isHidden(scalar) { out += "\\u{\(String(scalar.value, radix: 16))}" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// Controls (tab included), format characters (bidi, zero-width), line and paragraph separators,
+    /// default-ignorable code points.
+    static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator: return true
+        default: return scalar.properties.isDefaultIgnorableCodePoint
+        }
     }
 }
 

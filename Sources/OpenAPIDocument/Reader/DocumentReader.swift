@@ -14,16 +14,22 @@ final class DocumentReader {
     var diagnostics = Diagnostics()
     var schemas = SchemaTable()
     let limits: YAMLParser.Limits
-    let readFile: (String) -> [UInt8]?
+    let referenceRoot: ReferenceRoot
+    let readFile: (String) -> DocumentLoader.FileContents
     var is31 = true
 
     /// Schema `$ref`s waiting for resolution: the referring schema and the `$ref` value node.
     var pendingSchemaRefs: [(schema: SchemaID, refNode: NodeRef, ref: String)] = []
-    var pendingDiscriminators: [(schema: SchemaID, key: String, refNode: NodeRef)] = []
+    /// Discriminator mapping entries waiting for resolution, by their index in the mapping.
+    var pendingDiscriminators: [(schema: SchemaID, index: Int, refNode: NodeRef)] = []
     /// Objects already read at a `$ref` target, so each is read (and diagnosed) once.
     var memo: [NodeRef: any Sendable] = [:]
+    /// A `$ref` holder -> the object its chain of `$ref`s ends at, so a chain is walked once.
+    var chainEnds: [NodeRef: NodeRef] = [:]
     /// Targets being read right now, to catch `$ref` cycles between non-schema objects.
     var inProgress: Set<NodeRef> = []
+    /// How many objects reached through `$ref` are being read inside one another.
+    var referenceNesting = 0
     /// Objects whose reading failed (already reported), so a second use does not report again.
     var failedReads: Set<NodeRef> = []
     private var pointerCache: [String: NodeRef?] = [:]
@@ -31,8 +37,9 @@ final class DocumentReader {
     /// `nullable` inside a 3.1 document: counted and reported once.
     var nullableIn31: (count: Int, first: NodeRef?) = (0, nil)
 
-    init(limits: YAMLParser.Limits, readFile: @escaping (String) -> [UInt8]?) {
+    init(limits: YAMLParser.Limits, referenceRoot: ReferenceRoot, readFile: @escaping (String) -> DocumentLoader.FileContents) {
         self.limits = limits
+        self.referenceRoot = referenceRoot
         self.readFile = readFile
     }
 
@@ -42,11 +49,15 @@ final class DocumentReader {
     func loadFile(_ path: String, bytes: [UInt8]? = nil, requestedAt: NodeRef? = nil) -> Int32? {
         if let index = fileIndexByPath[path] { return index }
         if failedPaths.contains(path) { return nil }
-        guard let data = bytes ?? readFile(path) else {
+        let contents = bytes.map { $0.count > limits.maxFileBytes ? .tooLarge : .bytes($0) } ?? readFile(path)
+        guard case let .bytes(data) = contents else {
+            let tooLarge = if case .tooLarge = contents { true } else { false }
             if let requestedAt {
-                error("cannot read the file '\(path)' that this $ref points into", requestedAt)
+                error(tooLarge ? "the file '\(path)' that this $ref points into is larger than \(limits.maxFileBytes) bytes"
+                               : "cannot read the file '\(path)' that this $ref points into", requestedAt)
             } else {
-                diagnostics.error("cannot read the file", at: SourceLocation(file: path, line: 1, column: 1))
+                diagnostics.error(tooLarge ? "the file is larger than \(limits.maxFileBytes) bytes" : "cannot read the file",
+                                  at: SourceLocation(file: path, line: 1, column: 1))
             }
             failedPaths.insert(path)
             return nil
@@ -218,34 +229,72 @@ final class DocumentReader {
         return child(n, v)
     }
 
-    /// Reads an object that may be a `$ref`; follows chains of references and reports cycles.
+    /// Reads an object that may be a `$ref`. Chains of `$ref`s are followed in a loop (not by
+    /// recursion), at most `maxReferenceChain` long, and remembered, so each is walked once.
     func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, _ read: (NodeRef) -> T?) -> Resolved<T>? {
         guard !failedReads.contains(n) else { return nil }
-        guard let refValue = refNode(n) else {
-            if let cached = memo[n] as? T { return Resolved(cached) }
-            guard let value = read(n) else {
-                failedReads.insert(n)
-                return nil
+        guard let firstRefNode = refNode(n) else {
+            return readOnce(n, read).map { Resolved($0) }
+        }
+        guard let firstText = string(firstRefNode, "$ref"), let firstTarget = resolveReference(firstText, at: firstRefNode) else {
+            failedReads.insert(n)
+            return nil
+        }
+        var holders: [NodeRef] = [n]
+        // A target met twice is a cycle: reported at the `$ref` that leads to it the second time.
+        var targets: Set<NodeRef> = [firstTarget]
+        var current = firstTarget
+        var lastRef = (text: firstText, node: firstRefNode)
+        func fail() -> Resolved<T>? {
+            failedReads.formUnion(holders)
+            return nil
+        }
+        while true {
+            if let end = chainEnds[current] { current = end; break }
+            if failedReads.contains(current) { return fail() }
+            guard let next = refNode(current) else { break }
+            if holders.count >= limits.maxReferenceChain {
+                error("$ref '\(firstText)' starts a chain of more than \(limits.maxReferenceChain) $refs", firstRefNode)
+                return fail()
             }
-            memo[n] = value
-            return Resolved(value)
+            holders.append(current)
+            guard let text = string(next, "$ref"), let target = resolveReference(text, at: next) else { return fail() }
+            guard targets.insert(target).inserted else {
+                error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", next)
+                return fail()
+            }
+            lastRef = (text, next)
+            current = target
         }
-        guard let text = string(refValue, "$ref"), let target = resolveReference(text, at: refValue) else {
+        for holder in holders { chainEnds[holder] = current }
+        if inProgress.contains(current) {
+            error("$ref '\(lastRef.text)' is part of a reference cycle that never reaches \(typeName)", lastRef.node)
+            return fail()
+        }
+        if referenceNesting >= limits.maxReferenceNesting {
+            error("objects reached through $ref nest more than \(limits.maxReferenceNesting) levels deep here", lastRef.node)
+            return fail()
+        }
+        inProgress.insert(current)
+        referenceNesting += 1
+        defer {
+            inProgress.remove(current)
+            referenceNesting -= 1
+        }
+        guard let value = readOnce(current, read) else { return fail() }
+        return Resolved(value, reference: Reference(ref: firstText, source: firstRefNode, target: firstTarget))
+    }
+
+    /// Reads the object at `n` once (later uses get the same value, or nil when it failed).
+    private func readOnce<T: Sendable>(_ n: NodeRef, _ read: (NodeRef) -> T?) -> T? {
+        if failedReads.contains(n) { return nil }
+        if let cached = memo[n] as? T { return cached }
+        guard let value = read(n) else {
             failedReads.insert(n)
             return nil
         }
-        guard !inProgress.contains(target) else {
-            error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", refValue)
-            failedReads.insert(n)
-            return nil
-        }
-        inProgress.insert(target)
-        defer { inProgress.remove(target) }
-        guard let inner = resolvable(target, typeName, read) else {
-            failedReads.insert(n)
-            return nil
-        }
-        return Resolved(inner.value, reference: Reference(ref: text, source: refValue, target: target))
+        memo[n] = value
+        return value
     }
 
     /// Resolves `file#/json/pointer` (either part optional) relative to the file holding `at`.
@@ -261,7 +310,12 @@ final class DocumentReader {
                 return nil
             }
             let base = (files[Int(at.file)].path as NSString).deletingLastPathComponent
-            let path = Self.normalize(base.isEmpty ? filePart : base + "/" + filePart)
+            let path = Self.normalize(filePart.hasPrefix("/") || base.isEmpty ? filePart : base + "/" + filePart)
+            // The same words whether the file exists or not: the answer must not reveal what is outside.
+            guard referenceRoot.admits(ReferenceRoot.absolute(path)) else {
+                error("$ref '\(text)' points outside the folder $refs may read (\(referenceRoot.folder)); widen it with --ref-root or the config's \"refRoot\"", at)
+                return nil
+            }
             guard let index = loadFile(path, requestedAt: at) else { return nil }
             file = index
         }
@@ -310,18 +364,22 @@ final class DocumentReader {
     }
 
     private func reportUnresolved(_ text: String, fragment: String, file: Int32, at: NodeRef) {
+        let components: [String]
         do {
-            _ = try JSONPointer.components(ofFragment: fragment)
+            components = try JSONPointer.components(ofFragment: fragment)
         } catch {
             self.error("$ref '\(text)' is not a valid JSON pointer: \(error)", at)
             return
         }
-        // Name the deepest part that exists, to make the typo easy to find.
-        let components = (try? JSONPointer.components(ofFragment: fragment)) ?? []
+        // Name the deepest part that exists, to make the typo easy to find (one walk down).
+        let t = files[Int(file)].tree
         var found = 0
-        for i in stride(from: components.count, through: 0, by: -1) {
-            let prefix = components.prefix(i).map { "/" + JSONPointer.escape($0) }.joined()
-            if walk(fragment: prefix, file: file) != nil { found = i; break }
+        if var current = t.root {
+            while found < components.count,
+                  let next = t.descend(from: current, through: [components[found]], lookup: { lookup($1, in: NodeRef(file: file, node: $0)) }) {
+                current = next
+                found += 1
+            }
         }
         let missing = found < components.count ? components[found] : ""
         let existing = components.prefix(found).map { "/" + JSONPointer.escape($0) }.joined()

@@ -99,10 +99,7 @@ extension DocumentReader {
     /// The key of the mapping entry whose value is `value`: problems with a key are reported there
     /// (a block mapping value starts on a later line). The value itself when no such entry is found.
     func keyNode(of value: NodeRef) -> NodeRef {
-        let t = tree(value)
-        guard let parent = t.parent(value.node) else { return value }
-        for (k, v) in t.pairs(parent) where v == value.node { return child(value, k) }
-        return value
+        tree(value).key(ofValue: value.node).map { child(value, $0) } ?? value
     }
 
     // MARK: Info, servers, tags

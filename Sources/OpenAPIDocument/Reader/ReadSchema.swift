@@ -130,8 +130,11 @@ extension DocumentReader {
         if let min = s.minItems, let max = s.maxItems, min > max {
             error("minItems \(min) is greater than maxItems \(max)", n)
         }
-        for name in s.required where !s.properties.isEmpty && s.properties[name] == nil && s.allOf.isEmpty && s.additionalProperties == nil {
-            warning("'\(name)' is required but not among the schema's properties", n)
+        if !s.properties.isEmpty && s.allOf.isEmpty && s.additionalProperties == nil {
+            let names = Set(s.properties.keys)
+            for name in s.required where !names.contains(name) {
+                warning("'\(name)' is required but not among the schema's properties", n)
+            }
         }
         return s
     }
@@ -208,9 +211,11 @@ extension DocumentReader {
             switch key {
             case "propertyName": propertyName = string(value, key)
             case "mapping":
+                var position = 0
                 mapping = map(value, "the discriminator mapping") { name, target in
                     guard let ref = string(target, "mapping value") else { return nil }
-                    pendingDiscriminators.append((schema, name, target))
+                    pendingDiscriminators.append((schema, position, target))
+                    position += 1
                     return DiscriminatorTarget(ref: ref, schema: nil)
                 }
             default: return false
@@ -231,7 +236,8 @@ extension DocumentReader {
         }
         for pending in pendingDiscriminators {
             guard var discriminator = schemas.all[Int(pending.schema.index)].discriminator,
-                  let index = discriminator.mapping.entries.firstIndex(where: { $0.key == pending.key }) else { continue }
+                  discriminator.mapping.entries.indices.contains(pending.index) else { continue }
+            let index = pending.index
             let text = discriminator.mapping.entries[index].value.ref
             // A bare name means a component schema.
             let ref = text.contains("#") || text.contains("/") || text.hasSuffix(".yaml") || text.hasSuffix(".json") ? text : "#/components/schemas/\(text)"

@@ -12,9 +12,21 @@ public struct YAMLParser {
         /// Most nodes that aliases may add to the document when expanded.
         public var maxAliasExpansion: Int
 
-        public init(maxDepth: Int = 256, maxAliasExpansion: Int = 1_000_000) {
+        /// Largest file read (the spec or a file a `$ref` points into).
+        public var maxFileBytes: Int
+        /// Most `$ref`s followed from one place before reaching an object (`A -> B -> C ...`).
+        public var maxReferenceChain: Int
+        /// Deepest nesting of objects read through `$ref`s inside objects read through `$ref`s
+        /// (callbacks holding callbacks ...): each hop restarts the YAML nesting count.
+        public var maxReferenceNesting: Int
+
+        public init(maxDepth: Int = 256, maxAliasExpansion: Int = 1_000_000, maxFileBytes: Int = 64 << 20,
+                    maxReferenceChain: Int = 100, maxReferenceNesting: Int = 64) {
             self.maxDepth = maxDepth
             self.maxAliasExpansion = maxAliasExpansion
+            self.maxFileBytes = maxFileBytes
+            self.maxReferenceChain = maxReferenceChain
+            self.maxReferenceNesting = maxReferenceNesting
         }
     }
 
@@ -40,12 +52,16 @@ private struct TreeBuilder {
         var node: Int32
         var childStart: Int
         var expandedSize: Int
+        /// Levels of collections from this one down (1 while it has no collection inside).
+        var height: Int
     }
 
     struct Anchor {
         var node: Int32
         /// -1 while the anchored collection is still open (an alias to it then would be a cycle).
         var expandedSize: Int
+        /// Levels of collections the anchored node spans (0 for a scalar): an alias adds them where it is used.
+        var height: Int
     }
 
     let file: String
@@ -120,8 +136,8 @@ private struct TreeBuilder {
             tree.scalars.append(text)
             let id = appendRecord(.init(kind: .scalar, style: style, tag: tag, line: line, column: column,
                                         first: Int32(tree.scalars.count - 1), count: 0, parent: currentParent))
-            if let anchor = data.anchor { registerAnchor(anchor, node: id, size: 1) }
-            return attach(id, expandedSize: 1)
+            if let anchor = data.anchor { registerAnchor(anchor, node: id, size: 1, height: 0) }
+            return attach(id, expandedSize: 1, height: 0, line: line, column: column)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             if frames.count >= limits.maxDepth {
                 fail("nesting is deeper than \(limits.maxDepth) levels", line: Int(line), column: Int(column))
@@ -131,8 +147,8 @@ private struct TreeBuilder {
             let id = appendRecord(.init(kind: isMapping ? .mapping : .sequence, style: .plain, tag: .string, line: line, column: column,
                                         first: 0, count: 0, parent: currentParent))
             let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-            if let anchor { registerAnchor(anchor, node: id, size: -1) }
-            frames.append(Frame(node: id, childStart: pending.count, expandedSize: 1))
+            if let anchor { registerAnchor(anchor, node: id, size: -1, height: 1) }
+            frames.append(Frame(node: id, childStart: pending.count, expandedSize: 1, height: 1))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             let frame = frames.removeLast()
             if tree.records[Int(frame.node)].kind == .mapping {
@@ -143,14 +159,18 @@ private struct TreeBuilder {
                 tree.children.append(contentsOf: pending[frame.childStart...])
             }
             pending.removeSubrange(frame.childStart...)
-            if let name = anchorName(of: frame.node) { anchors[name]?.expandedSize = frame.expandedSize }
-            return attach(frame.node, expandedSize: frame.expandedSize)
+            recordPositions(of: frame.node)
+            if let name = anchorName(of: frame.node) {
+                anchors[name]?.expandedSize = frame.expandedSize
+                anchors[name]?.height = frame.height
+            }
+            return attach(frame.node, expandedSize: frame.expandedSize, height: frame.height, line: line, column: column)
         case YAML_ALIAS_EVENT:
             let name = String(cString: event.data.alias.anchor)
             guard let anchor = anchors[name] else {
                 diagnostics.append(Diagnostic(.error, "alias '*\(name)' refers to no anchor defined before it", at: location(Int(line), Int(column))))
                 let id = appendNull(line: line, column: column)
-                return attach(id, expandedSize: 1)
+                return attach(id, expandedSize: 1, height: 0, line: line, column: column)
             }
             guard anchor.expandedSize >= 0 else {
                 fail("alias '*\(name)' refers to a collection that contains it; recursive aliases are not allowed", line: Int(line), column: Int(column))
@@ -161,7 +181,7 @@ private struct TreeBuilder {
                 fail("aliases expand this document to more than \(limits.maxAliasExpansion) nodes (an alias bomb?); stopped at alias '*\(name)'", line: Int(line), column: Int(column))
                 return false
             }
-            return attach(anchor.node, expandedSize: anchor.expandedSize)
+            return attach(anchor.node, expandedSize: anchor.expandedSize, height: anchor.height, line: line, column: column)
         default:
             break
         }
@@ -181,23 +201,43 @@ private struct TreeBuilder {
                                   first: Int32(tree.scalars.count - 1), count: 0, parent: currentParent))
     }
 
-    /// Adds a finished node to the open collection, or makes it the root.
-    private mutating func attach(_ id: Int32, expandedSize: Int) -> Bool {
+    /// Adds a finished node to the open collection, or makes it the root. The nesting limit is
+    /// checked here too, so that an alias to a deep anchor cannot add depth unnoticed.
+    private mutating func attach(_ id: Int32, expandedSize: Int, height: Int, line: UInt32, column: UInt32) -> Bool {
         if frames.isEmpty {
             tree.setRoot(YAMLNodeID(id))
         } else {
+            if frames.count + height > limits.maxDepth {
+                fail("nesting is deeper than \(limits.maxDepth) levels (counting what aliases bring in)", line: Int(line), column: Int(column))
+                return false
+            }
             pending.append(id)
             frames[frames.count - 1].expandedSize += expandedSize
+            frames[frames.count - 1].height = max(frames[frames.count - 1].height, height + 1)
         }
         return true
+    }
+
+    /// Stores, in each child written inside `node`, its index in `node`'s final run of children,
+    /// so that a node's JSON pointer is found without scanning its siblings.
+    private mutating func recordPositions(of node: Int32) {
+        let r = tree.records[Int(node)]
+        var i = Int(r.first)
+        let end = i + Int(r.count)
+        while i < end {
+            let child = Int(tree.children[i])
+            // The first occurrence is where the child is written; later ones are aliases to it.
+            if tree.records[child].parent == node && tree.records[child].position < 0 { tree.records[child].position = Int32(i - Int(r.first)) }
+            i += 1
+        }
     }
 
     // Anchored nodes by index, to record their expanded size when they close.
     private var anchorNames: [Int32: String] = [:]
 
-    private mutating func registerAnchor(_ anchor: UnsafeMutablePointer<UInt8>, node: Int32, size: Int) {
+    private mutating func registerAnchor(_ anchor: UnsafeMutablePointer<UInt8>, node: Int32, size: Int, height: Int) {
         let name = String(cString: anchor)
-        anchors[name] = Anchor(node: node, expandedSize: size)
+        anchors[name] = Anchor(node: node, expandedSize: size, height: height)
         anchorNames[node] = name
     }
 

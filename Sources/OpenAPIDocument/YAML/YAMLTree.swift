@@ -36,6 +36,9 @@ public struct YAMLTree: Sendable {
         var count: Int32
         /// The collection this node was written in (-1 for the root).
         var parent: Int32
+        /// Index in the parent's run of children (a mapping's key at even, its value at odd
+        /// indexes); -1 when not stored there (a merge key's entry, the root).
+        var position: Int32 = -1
     }
 
     var records: [Record] = []
@@ -127,31 +130,33 @@ public struct YAMLTree: Sendable {
         return p < 0 ? nil : YAMLNodeID(p)
     }
 
-    /// The RFC 6901 pointer of a node, from where it is written in the file.
+    /// The RFC 6901 pointer of a node, from where it is written in the file. Linear in the
+    /// pointer's length: each node knows its index in its parent.
     public func pointer(_ id: YAMLNodeID) -> String {
         var components: [String] = []
         var current = id
-        var guardSteps = 0
-        while let parent = parent(current), guardSteps < 100_000 {
-            guardSteps += 1
+        while let parent = parent(current) {
             let r = records[Int(parent.index)]
-            let run = children[Int(r.first)..<Int(r.first + r.count)]
-            if r.kind == .sequence {
-                if let i = run.firstIndex(of: current.index) { components.append(String(i - run.startIndex)) }
-            } else {
-                // The node may be a key or a value; either way its pointer component is the key.
-                var i = run.startIndex
-                while i < run.endIndex {
-                    if run[i] == current.index || run[i + 1] == current.index {
-                        components.append(JSONPointer.escape(scalar(YAMLNodeID(run[i])) ?? "?"))
-                        break
-                    }
-                    i += 2
+            let position = Int(records[Int(current.index)].position)
+            if position >= 0 {
+                if r.kind == .sequence {
+                    components.append(String(position))
+                } else {
+                    // The node may be a key or a value; either way its pointer component is the key.
+                    components.append(JSONPointer.escape(scalar(YAMLNodeID(children[Int(r.first) + (position & ~1)])) ?? "?"))
                 }
             }
             current = parent
         }
         return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+    }
+
+    /// The key of the mapping entry a value is written in; nil when `id` is not such a value.
+    public func key(ofValue id: YAMLNodeID) -> YAMLNodeID? {
+        guard let parent = parent(id), records[Int(parent.index)].kind == .mapping else { return nil }
+        let position = Int(records[Int(id.index)].position)
+        guard position >= 0, position & 1 == 1 else { return nil }
+        return YAMLNodeID(children[Int(records[Int(parent.index)].first) + position - 1])
     }
 
     /// The value as plain data (for examples, defaults and extension values).

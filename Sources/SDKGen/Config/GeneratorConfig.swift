@@ -8,7 +8,8 @@ import Foundation
 ///   "spec": "../../specs/Codat-Sync-Payables.yaml",
 ///   "typeOverrides": { "#/components/schemas/Connection/properties/created": "DateTime" },
 ///   "templates": "../../Templates",
-///   "modelFiles": 4
+///   "modelFiles": 4,
+///   "refRoot": "../.."
 /// }
 /// ```
 /// Relative paths are relative to the config file's folder.
@@ -23,13 +24,17 @@ public struct GeneratorConfig: Codable, Sendable, Equatable {
     public var templates: String?
     /// How many files the models are split into (rendered and compiled in parallel).
     public var modelFiles: Int
+    /// The folder whose files the spec's `$ref`s may read (default: the spec's folder).
+    public var refRoot: String?
 
-    public init(module: String, spec: String? = nil, typeOverrides: [String: String] = [:], templates: String? = nil, modelFiles: Int = 4) {
+    public init(module: String, spec: String? = nil, typeOverrides: [String: String] = [:], templates: String? = nil, modelFiles: Int = 4,
+                refRoot: String? = nil) {
         self.module = module
         self.spec = spec
         self.typeOverrides = typeOverrides
         self.templates = templates
         self.modelFiles = modelFiles
+        self.refRoot = refRoot
     }
 
     public init(from decoder: any Decoder) throws {
@@ -39,6 +44,7 @@ public struct GeneratorConfig: Codable, Sendable, Equatable {
         typeOverrides = try c.decodeIfPresent([String: String].self, forKey: .typeOverrides) ?? [:]
         templates = try c.decodeIfPresent(String.self, forKey: .templates)
         modelFiles = try c.decodeIfPresent(Int.self, forKey: .modelFiles) ?? 4
+        refRoot = try c.decodeIfPresent(String.self, forKey: .refRoot)
     }
 
     public struct LoadError: Error, CustomStringConvertible {
@@ -66,6 +72,7 @@ public struct GeneratorConfig: Codable, Sendable, Equatable {
         }
         config.spec = absolute(config.spec)
         config.templates = absolute(config.templates)
+        config.refRoot = absolute(config.refRoot)
         return config
     }
 

@@ -13,13 +13,42 @@ public enum Naming {
     // (`open`, `package`, `actor`, `macro`, `each`, `copy`, `consume`) are left out on purpose:
     // `BillStatus.open` reads better than `.openValue` and compiles in Swift 6.
 
-    /// Type names the generated code or the runtime already uses.
+    /// Type names the generated code or the modules it imports already use: Swift's, Foundation's
+    /// and swift-openapi-runtime's names that generated code writes, and every top-level public
+    /// type of PayablesRuntime (`RuntimeNamesTests` checks that list against the runtime's sources).
+    /// A schema with one of these names gets a suffix and a warning.
     static let reservedTypeNames: Set<String> = [
+        // Swift and Foundation.
         "String", "Int", "Int32", "Int64", "Double", "Float", "Bool", "Decimal", "Date", "Data", "URL", "UUID",
-        "JSONValue", "DateTime", "Codable", "Decodable", "Encodable", "Hashable", "Sendable", "Error", "Result",
+        "Codable", "Decodable", "Encodable", "Hashable", "Sendable", "Error", "Result",
         "Optional", "Array", "Dictionary", "Set", "Type", "Self", "Any", "AnyObject", "Protocol", "CodingKeys",
-        "Decoder", "Encoder", "Never", "Void", "Character", "Foundation", "PayablesRuntime",
+        "CodingKey", "Decoder", "Encoder", "Never", "Void", "Character", "RawRepresentable", "CustomStringConvertible",
+        "CustomDebugStringConvertible", "Equatable", "Duration", "Swift", "Foundation",
+        // swift-openapi-runtime.
+        "OpenAPIRuntime", "ClientTransport", "ClientMiddleware",
+        // PayablesRuntime.
+        "PayablesRuntime", "AnyCodingKey", "CallOptions", "ClientCore", "ClientOptions", "Credential", "DateTime", "HTTPVerb",
+        "JSONCoding", "JSONValue", "MultipartFile", "MultipartForm", "OperationRequest", "PageCursor", "Paginated",
+        "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "Redaction",
+        "RequestBody", "ResponseParts", "RetryConfiguration", "StatusSet", "TransportErrors",
+        // Declared by the templates.
+        "Indirect",
     ]
+
+    /// Type names a module declares besides its models: the client, its error alias, the schema table.
+    static func moduleTypeNames(_ module: String) -> Set<String> {
+        [module, module + "Error", module + "Schemas"]
+    }
+
+    /// Members every generated string enum declares (a case must not take one of these names).
+    static let enumMembers: Set<String> = ["undocumented", "rawValue", "init", "allCases", "documentedCases", "hashValue", "hash", "encode"]
+    /// Members every generated one-of enum declares.
+    static let oneOfMembers: Set<String> = ["undocumented", "init", "hashValue", "hash", "encode"]
+    /// Members every generated struct declares besides its properties.
+    static let structMembers: Set<String> = ["hashValue"]
+    /// Names a generated client method uses for itself (its resource's `core`, its locals):
+    /// an argument with one of these names would shadow them.
+    static let methodLocals: Set<String> = ["options", "body", "core", "request", "form", "response", "cursor", "items", "self", "Self", "super"]
 
     /// Words of a name: split at anything that is not a letter or digit, and at lower->Upper steps.
     static func words(_ text: String) -> [String] {
@@ -44,18 +73,67 @@ public enum Naming {
         return words
     }
 
-    /// Letters and digits Swift accepts in identifiers; anything else (emoji, symbols) becomes its code point.
+    /// Letters and digits Swift accepts in identifiers; anything else (emoji, symbols, letters
+    /// outside Swift's identifier ranges, invisible characters) becomes its code point.
     private static func identifierSafe(_ word: String) -> String {
         var out = ""
         for scalar in word.unicodeScalars {
             let v = scalar.value
-            if (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || (v > 0x7F && scalar.properties.isAlphabetic) {
+            if (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A)
+                || (v > 0x7F && scalar.properties.isAlphabetic && isIdentifierCharacter(scalar)) {
                 out.unicodeScalars.append(scalar)
             } else {
                 out += "U" + String(v, radix: 16, uppercase: true)
             }
         }
         return out
+    }
+
+    /// Swift's identifier grammar (the lexer's ranges, C11 N1518) minus every invisible or
+    /// direction-changing character the grammar would allow (U+200B-200D, U+202A-202E, U+2060-206F).
+    static func isIdentifierCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let c = scalar.value
+        if c < 0x80 {
+            return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
+        }
+        if isHidden(scalar) { return false }
+        switch c {
+        case 0xA8, 0xAA, 0xAD, 0xAF, 0xB2...0xB5, 0xB7...0xBA, 0xBC...0xBE, 0xC0...0xD6, 0xD8...0xF6, 0xF8...0xFF,
+             0x100...0x167F, 0x1681...0x180D, 0x180F...0x1FFF, 0x203F...0x2040, 0x2054, 0x2070...0x218F, 0x2460...0x24FF,
+             0x2776...0x2793, 0x2C00...0x2DFF, 0x2E80...0x2FFF, 0x3004...0x3007, 0x3021...0x302F, 0x3031...0x303F,
+             0x3040...0xD7FF, 0xF900...0xFD3D, 0xFD40...0xFDCF, 0xFDF0...0xFE44, 0xFE47...0xFFF8:
+            return true
+        case 0x10000...0xEFFFD:
+            return c & 0xFFFF < 0xFFFE
+        default:
+            return false
+        }
+    }
+
+    /// Whether an identifier may start with this character (combining marks may not).
+    static func isIdentifierHead(_ scalar: Unicode.Scalar) -> Bool {
+        let c = scalar.value
+        if c >= 0x30 && c <= 0x39 { return false }
+        if (0x300...0x36F).contains(c) || (0x1DC0...0x1DFF).contains(c) || (0x20D0...0x20FF).contains(c) || (0xFE20...0xFE2F).contains(c) {
+            return false
+        }
+        return isIdentifierCharacter(scalar)
+    }
+
+    /// Characters a reader cannot see or that reorder what they see: controls (but tab, line feed,
+    /// carriage return), format characters (bidi embeddings, overrides and isolates, zero-width
+    /// characters, byte-order marks), line and paragraph separators, and default-ignorable code points.
+    public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control: return !(scalar == "\t" || scalar == "\n" || scalar == "\r")
+        case .format, .lineSeparator, .paragraphSeparator: return true
+        default: return scalar.properties.isDefaultIgnorableCodePoint
+        }
+    }
+
+    /// Whether text holds a character `isHidden` would escape or drop.
+    public static func containsHidden(_ text: String) -> Bool {
+        text.unicodeScalars.contains(where: isHidden)
     }
 
     /// `list-bills` -> `ListBills`, `banking-accountBalances` -> `BankingAccountBalances`.
@@ -66,10 +144,12 @@ public enum Naming {
         }
         var out = words.map { word -> String in
             let safe = identifierSafe(word)
+            // Upper-casing can give characters outside the identifier ranges: checked again below.
             return safe.prefix(1).uppercased() + safe.dropFirst()
         }.joined()
+        out = identifierSafe(out)
         if out.isEmpty { out = "Unnamed" }
-        if out.first!.isNumber { out = "_" + out }
+        if let first = out.unicodeScalars.first, !isIdentifierHead(first) { out = "_" + out }
         return out
     }
 
@@ -92,7 +172,8 @@ public enum Naming {
         return keywords.contains(name) ? "`\(name)`" : name
     }
 
-    /// The body of a Swift string literal (without quotes) that spells `text` exactly.
+    /// The body of a Swift string literal (without quotes) that spells `text` exactly: quotes,
+    /// backslashes, controls and hidden characters (`isHidden`) are written as escapes.
     public static func stringLiteralBody(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
@@ -103,7 +184,7 @@ public enum Naming {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F || (0x2028...0x2029).contains(scalar.value) || scalar.value == 0xFEFF {
+                if scalar.value < 0x20 || scalar.value == 0x7F || isHidden(scalar) {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -113,18 +194,32 @@ public enum Naming {
         return out
     }
 
-    /// Doc comment lines: no control characters, no byte-order marks; each line as the text
-    /// after `///` (empty lines stay empty so no trailing space is written).
+    /// Text for a `//` comment: one line, with line breaks, controls and hidden characters
+    /// written as visible `\u{...}` escapes (so nothing after it can leave the comment).
+    public static func lineComment(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || isHidden(scalar) || scalar == "\u{85}" {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Doc comment lines: line breaks split lines; tabs become spaces; controls and hidden
+    /// characters (`isHidden`) are dropped. Each line is the text after `///` (empty lines stay
+    /// empty so no trailing space is written).
     public static func docLines(_ text: String) -> [String] {
         var cleaned = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0xFEFF, 0x200B: continue
             case 0x0A, 0x2028, 0x2029, 0x85: cleaned.unicodeScalars.append("\n")
-            case 0x0D: continue
             case 0x09: cleaned.unicodeScalars.append(" ")
-            case 0..<0x20, 0x7F: continue
-            default: cleaned.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F || isHidden(scalar) { continue }
+                cleaned.unicodeScalars.append(scalar)
             }
         }
         var lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
@@ -141,8 +236,15 @@ public enum Naming {
 /// Hands out unique names in the order asked, suffixing 2, 3, ... on collision.
 struct NameRegistry {
     private var used: Set<String>
+    private let reserved: Set<String>
 
-    init(reserved: Set<String> = []) { used = reserved }
+    init(reserved: Set<String> = []) {
+        used = reserved
+        self.reserved = reserved
+    }
+
+    /// Whether `name` is one of the names this registry started with (not one it handed out).
+    func isReserved(_ name: String) -> Bool { reserved.contains(name) }
 
     mutating func claim(_ base: String) -> String {
         if !used.contains(base) {

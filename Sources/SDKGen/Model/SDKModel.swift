@@ -7,6 +7,8 @@ public struct SDKModel: Sendable {
     public var moduleName: String
     public var title: String
     public var types: [TypeDeclaration]
+    /// Some property is stored in an `Indirect` box (a cycle of structs): the models declare it.
+    public var declaresIndirectBox: Bool
     /// JSON pointer of a schema (`#/components/schemas/Bill`) -> the Swift type that represents it.
     public var schemaTypes: [(pointer: String, type: TypeRef)]
     /// The API client: one type with a resource per tag.
@@ -45,6 +47,8 @@ public struct PropertyDeclaration: Sendable {
     public var optional: Bool
     public var doc: [String]
     public var deprecated: Bool
+    /// Stored in an `Indirect` box behind the public property (it holds its owner in a cycle).
+    public var boxed: Bool
 }
 
 public struct StructDeclaration: Sendable {
@@ -80,18 +84,32 @@ public struct OneOfDeclaration: Sendable {
     public var cases: [OneOfCase]
     /// The discriminating property's JSON name as a literal body, when the schema has one.
     public var discriminatorLiteral: String?
+    /// `indirect enum`: a case holds, directly or through structs, this enum itself.
+    public var indirect: Bool = false
+}
+
+/// An array or map schema that contains itself (`Tree: {type: array, items: {$ref: Tree}}`):
+/// a struct around the value, coded as the bare value.
+public struct WrapperDeclaration: Sendable {
+    public var name: String
+    public var doc: [String]
+    public var deprecated: Bool
+    /// An array or a dictionary type that mentions `name`.
+    public var value: TypeRef
 }
 
 public enum TypeDeclaration: Sendable {
     case structure(StructDeclaration)
     case enumeration(EnumDeclaration)
     case oneOf(OneOfDeclaration)
+    case wrapper(WrapperDeclaration)
 
     public var name: String {
         switch self {
         case let .structure(d): return d.name
         case let .enumeration(d): return d.name
         case let .oneOf(d): return d.name
+        case let .wrapper(d): return d.name
         }
     }
 }
@@ -100,7 +118,7 @@ public enum TypeDeclaration: Sendable {
 
 extension TypeDeclaration {
     var context: [String: Any] {
-        var c: [String: Any] = ["isStruct": false, "isEnum": false, "isOneOf": false]
+        var c: [String: Any] = ["isStruct": false, "isEnum": false, "isOneOf": false, "isWrapper": false]
         switch self {
         case let .structure(d):
             c["isStruct"] = true
@@ -111,7 +129,8 @@ extension TypeDeclaration {
             c["properties"] = d.properties.enumerated().map { index, p -> [String: Any] in
                 ["name": p.name, "storageName": p.storageName, "argumentName": p.argumentName,
                  "hasArgumentName": p.argumentName != p.name, "jsonKey": p.jsonKeyLiteral, "type": p.type.context, "optional": p.optional,
-                 "doc": p.doc, "deprecated": p.deprecated, "last": index == d.properties.count - 1]
+                 "doc": p.doc, "deprecated": p.deprecated, "boxed": p.boxed, "twin": p.deprecated || p.boxed,
+                 "last": index == d.properties.count - 1]
             }
         case let .enumeration(d):
             c["isEnum"] = true
@@ -126,6 +145,13 @@ extension TypeDeclaration {
             c["deprecated"] = d.deprecated
             c["cases"] = d.cases.map { ["name": $0.name, "type": $0.type.context, "discriminatorValues": $0.discriminatorValues] as [String: Any] }
             c["discriminator"] = d.discriminatorLiteral ?? false
+            c["indirect"] = d.indirect
+        case let .wrapper(d):
+            c["isWrapper"] = true
+            c["name"] = d.name
+            c["doc"] = d.doc
+            c["deprecated"] = d.deprecated
+            c["value"] = d.value.context
         }
         return c
     }

@@ -37,18 +37,20 @@ public struct TemplateRenderer: Sendable {
     }
 
     /// Template names every template folder must provide.
-    public static let requiredTemplates = ["Models", "Schemas", "Client", "struct", "enum", "oneOf", "typeRef", "doc"]
+    public static let requiredTemplates = ["Models", "Schemas", "Client", "struct", "enum", "oneOf", "wrapper", "typeRef", "doc"]
 
     /// Renders the module's files: `fileNames` in `GeneratorConfig.outputFiles` order.
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
         let shards = config.modelFiles
         let types = model.types
         var jobs: [(template: String, context: [String: Any])] = []
-        let header: [String: Any] = ["module": model.moduleName, "spec": specFileName, "title": model.title]
+        // The header is a `//` comment: the title and the file name are spec text, escaped for it.
+        let header: [String: Any] = ["module": model.moduleName, "spec": Naming.lineComment(specFileName), "title": Naming.lineComment(model.title)]
         for shard in 0..<shards {
             let lower = types.count * shard / shards, upper = types.count * (shard + 1) / shards
             var context = header
             context["types"] = types[lower..<upper].map(\.context)
+            context["declaresIndirectBox"] = shard == 0 && model.declaresIndirectBox
             jobs.append(("Models", context))
         }
         var schemas = header

@@ -11,6 +11,7 @@ extension ModelTranslator {
         var resourceNames = NameRegistry(reserved: ["core", "init", "description", "debugDescription", "defaultServerURL", "defaultRetry"])
         var resources: [ResourceDeclaration] = []
         var resourceIndex: [String: Int] = [:]
+        var methodNames: [NameRegistry] = []
 
         for op in document.operations {
             let tag = op.tags.first ?? "General"
@@ -19,11 +20,11 @@ extension ModelTranslator {
                 let typeName = claimTypeName(Naming.upperCamel(tag) + "Resource")
                 let doc = document.tags.first { $0.name == tag }.map { Naming.docLines($0.description ?? $0.name) } ?? Naming.docLines(tag)
                 resources.append(ResourceDeclaration(property: resourceNames.claim(Naming.member(tag)), typeName: typeName, doc: doc, operations: []))
+                methodNames.append(NameRegistry(reserved: ["core", "init", "self", "Self", "super"]))
             }
             let index = resourceIndex[tag]!
-            var methodNames = NameRegistry(reserved: Set(resources[index].operations.map(\.methodName)).union(["core", "init"]))
             let wanted = methodName(for: op, overrides: overrides)
-            let name = methodNames.claim(wanted)
+            let name = methodNames[index].claim(wanted)
             if name != wanted {
                 warn("two operations of '\(tag)' are both named '\(wanted)'; \(op.operationId ?? op.path) becomes '\(name)'", op.source)
             }
@@ -46,12 +47,23 @@ extension ModelTranslator {
         }
         var url = server.url
         for (name, variable) in server.variables { url = url.replacingOccurrences(of: "{\(name)}", with: variable.defaultValue) }
+        // The client writes `URL(string: "...")!`: a text Foundation does not take would trap at run time.
+        let place = document.node(atPointer: "/servers/0/url").map { document.location(of: $0) }
+            ?? SourceLocation(file: document.files[0].path, line: 1, column: 1)
+        guard let parsed = URL(string: url) else {
+            diagnostics.append(Diagnostic(.error, "the first server's URL '\(url)' is not a URL Foundation can read; the client needs it as its default server", at: place))
+            return "http://localhost"
+        }
+        if parsed.scheme == nil || parsed.host == nil {
+            diagnostics.append(Diagnostic(.warning, "the first server's URL '\(url)' is relative: pass the full server URL when creating the client", at: place))
+        }
         return url
     }
 
     private mutating func credentials() -> [CredentialParameter] {
         var out: [CredentialParameter] = []
-        var labels = NameRegistry(reserved: ["serverURL", "transport", "middlewares", "options"])
+        // Keywords and `core` (assigned in the init) would not compile as the init's parameter names.
+        var labels = NameRegistry(reserved: Naming.keywords.union(["serverURL", "transport", "middlewares", "options", "core"]))
         for requirement in (document.security ?? []).prefix(1) {
             for (schemeName, _) in requirement {
                 guard let scheme = document.components.securitySchemes[schemeName]?.value else { continue }
@@ -82,12 +94,21 @@ extension ModelTranslator {
         }
         let backoff = Dictionary(backoffEntries, uniquingKeysWith: { a, _ in a })
         func integer(_ key: String, _ fallback: Int) -> Int {
-            if case let .integer(text)? = backoff[key], let value = Int(text) { return value }
+            guard let written = backoff[key] else { return fallback }
+            // Milliseconds up to a day: `.milliseconds(n)` with a negative or huge n would trap or overflow.
+            if case let .integer(text) = written, let value = Int(text), value >= 0, value <= 86_400_000 { return value }
+            warn("x-speakeasy-retries: \(key) is not a whole number of milliseconds from 0 to 86400000; \(fallback) is used", node)
             return fallback
         }
         var exponent = "1.5"
         switch backoff["exponent"] {
-        case let .number(text)?, let .integer(text)?: exponent = Double(text).map { "\($0)" } ?? exponent
+        case let .number(text)?, let .integer(text)?:
+            // Written as a Swift Double literal: `inf` or `nan` would not compile.
+            if let value = Double(text), value.isFinite, value >= 1, value <= 100 {
+                exponent = "\(value)"
+            } else {
+                warn("x-speakeasy-retries: exponent \(text) is not a number from 1 to 100; 1.5 is used", node)
+            }
         default: break
         }
         var codes: [Int] = [], classes: [Int] = []
@@ -165,14 +186,15 @@ extension ModelTranslator {
 
     private mutating func operation(_ op: SpecOperation, methodName: String, errorModel: TypeRef) -> OperationDeclaration? {
         let base = Naming.upperCamel(op.operationId ?? "\(op.method.rawValue) \(op.path)")
-        var labels = NameRegistry(reserved: ["options", "body"])
+        var labels = NameRegistry(reserved: Naming.methodLocals)
 
         // Path-item parameters, replaced by the operation's own of the same name and place.
         var merged: [Parameter] = []
-        let item = document.paths[op.path]
-        let declared = (item?.parameters ?? []).map(\.value) + op.parameters.map(\.value)
+        var positions: [String: Int] = [:]
+        let declared = pathItemParameters(op) + op.parameters.map(\.value)
         for p in declared {
-            if let i = merged.firstIndex(where: { $0.name == p.name && $0.location == p.location }) { merged[i] = p } else { merged.append(p) }
+            let key = "\(p.location)\u{0}\(p.name)"
+            if let i = positions[key] { merged[i] = p } else { positions[key] = merged.count; merged.append(p) }
         }
         var parameters: [ParameterDeclaration] = []
         for p in merged {
@@ -200,7 +222,7 @@ extension ModelTranslator {
                     warn("parameter '\(p.name)' has a type that cannot be written as text in \(location.rawValue); it is taken as a String", p.source)
                 }
             }
-            let label = labels.claim(Naming.lowerCamel(p.name))
+            let label = claimLabel(&labels, Naming.lowerCamel(p.name), for: "parameter '\(p.name)'", at: p.source)
             parameters.append(ParameterDeclaration(
                 label: Naming.keywords.contains(label) ? "`\(label)`" : label, nameLiteral: Naming.stringLiteralBody(p.name),
                 location: location, type: type, optional: !(p.required || location == .path), isEnum: isEnum,
@@ -250,6 +272,24 @@ extension ModelTranslator {
             pagination: nil, anonymous: op.security?.isEmpty == true)
     }
 
+    /// The parameters of the path item an operation belongs to (looked up by path once per document).
+    private mutating func pathItemParameters(_ op: SpecOperation) -> [Parameter] {
+        if pathItemsByPath.isEmpty && !document.paths.isEmpty {
+            for (path, item) in document.paths where pathItemsByPath[path] == nil { pathItemsByPath[path] = item.parameters.map(\.value) }
+        }
+        return pathItemsByPath[op.path] ?? []
+    }
+
+    /// An argument label; one that would shadow what the method itself uses (`core`, `request`,
+    /// `form`, ...) is renamed with a warning.
+    private mutating func claimLabel(_ labels: inout NameRegistry, _ wanted: String, for what: String, at node: NodeRef) -> String {
+        let label = labels.claim(wanted)
+        if label != wanted, labels.isReserved(wanted) {
+            warn("\(what) would be the argument '\(wanted)', a name the generated method uses itself; it is '\(label)'", node)
+        }
+        return label
+    }
+
     private mutating func requestBody(_ op: SpecOperation, base: String, labels: inout NameRegistry) -> BodyDeclaration? {
         guard let resolved = op.requestBody else { return nil }
         let body = resolved.value
@@ -272,7 +312,7 @@ extension ModelTranslator {
                             type = .named("String")
                         }
                     }
-                    let label = labels.claim(Naming.lowerCamel(name))
+                    let label = claimLabel(&labels, Naming.lowerCamel(name), for: "multipart part '\(name)'", at: document.schemas[property].source)
                     parts.append(MultipartPartDeclaration(
                         label: Naming.keywords.contains(label) ? "`\(label)`" : label, nameLiteral: Naming.stringLiteralBody(name), isFile: binary, type: type,
                         optional: !body.required || !schema.required.contains(name), doc: Naming.docLines(document.schemas[document.schemas.resolved(property)].description ?? "")))

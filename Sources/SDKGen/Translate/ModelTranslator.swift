@@ -9,10 +9,26 @@ import OpenAPIDocument
 public struct ModelTranslator {
     let document: OpenAPIDocument
     let config: GeneratorConfig
-    private(set) var diagnostics: [Diagnostic] = []
+    var diagnostics: [Diagnostic] = []
 
-    private var names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords))
+    private var names: NameRegistry
     private var declaredNames: [SchemaID: String] = [:]
+    /// Array and map schemas that contain themselves (`Tree: {items: {$ref: Tree}}`): a Swift
+    /// type alias cannot be recursive, so each becomes a wrapper struct with this name.
+    private var wrapperNames: [SchemaID: String] = [:]
+    /// Array and map schemas whose Swift type is being worked out (to see them recur).
+    private var resolving: Set<SchemaID> = []
+    /// How deep `typeRef` calls nest (array of map of array ... through `$ref`s).
+    private var typeDepth = 0
+    static let maxTypeDepth = 500
+    /// Path-level parameters by path.
+    var pathItemsByPath: [String: [Parameter]] = [:]
+    /// Names of the string enums declared (or queued), for parameters written through `rawValue`.
+    private var enumNames: Set<String> = []
+    /// Declarations by name, once all are built (for pagination).
+    private var declarationIndex: [String: Int] = [:]
+    /// Whether some property is stored in an `Indirect` box (the models then declare it).
+    private var usesIndirectBox = false
     private var declarations: [TypeDeclaration] = []
     private var overrides: [SchemaID: String] = [:]
     /// Named schemas waiting for their declaration to be built (named first, so a recursive schema can refer to itself).
@@ -21,6 +37,7 @@ public struct ModelTranslator {
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
         self.document = document
         self.config = config
+        names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords).union(Naming.moduleTypeNames(config.module)))
     }
 
     public static func translate(_ document: OpenAPIDocument, config: GeneratorConfig) -> (SDKModel, [Diagnostic]) {
@@ -30,6 +47,7 @@ public struct ModelTranslator {
     }
 
     mutating func run() -> SDKModel {
+        warnAboutHiddenCharacters()
         for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
             guard let node = document.node(atPointer: pointer), let id = document.schemas.id(at: node) else {
                 diagnostics.append(Diagnostic(.error, "type override: no schema at '\(pointer)'",
@@ -70,10 +88,12 @@ public struct ModelTranslator {
         }
         var client = translateClient()
         drainQueue()
+        breakContainmentCycles()
+        for (i, d) in declarations.enumerated() where declarationIndex[d.name] == nil { declarationIndex[d.name] = i }
         addPagination(&client)
         var seen = Set<String>()
         let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
-        return SDKModel(moduleName: config.module, title: document.info.title, types: declarations,
+        return SDKModel(moduleName: config.module, title: document.info.title, types: declarations, declaresIndirectBox: usesIndirectBox,
                         schemaTypes: uniqueSchemaTypes.map { (pointer: $0.0, type: $0.1) }, client: client)
     }
 
@@ -180,6 +200,33 @@ public struct ModelTranslator {
             return TypeInfo(type: .named(name), nullable: nullable)
         }
         if let b = s.booleanSchema { return TypeInfo(type: .named("JSONValue"), nullable: nullable || b) }
+        if let wrapper = wrapperNames[current] { return TypeInfo(type: .named(wrapper), nullable: nullable) }
+        if resolving.contains(current) {
+            // The array or map contains itself: it becomes a named wrapper, finished below when
+            // the outer call for it returns.
+            let name = names.claim(preferredName(current, wrappers: wrappers, hint: hint))
+            wrapperNames[current] = name
+            return TypeInfo(type: .named(name), nullable: nullable)
+        }
+        if typeDepth >= Self.maxTypeDepth {
+            diagnostics.append(Diagnostic(.error, "types nest more than \(Self.maxTypeDepth) levels deep here (arrays and maps through $refs)",
+                                          at: document.location(of: s.source)))
+            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+        }
+        resolving.insert(current)
+        typeDepth += 1
+        let info = structuralType(s, hint: hint, nullable: nullable)
+        typeDepth -= 1
+        resolving.remove(current)
+        if let wrapper = wrapperNames[current] {
+            declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(s), deprecated: s.deprecated, value: info.type)))
+            return TypeInfo(type: .named(wrapper), nullable: nullable)
+        }
+        return info
+    }
+
+    /// The Swift type of a schema that is no named declaration: a primitive, an array or a map.
+    private mutating func structuralType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
         let types = s.types?.subtracting(.null) ?? []
         if types.isEmpty {
             if !s.properties.isEmpty || s.additionalProperties != nil { return objectType(s, hint: hint, nullable: nullable) }
@@ -275,6 +322,11 @@ public struct ModelTranslator {
     private mutating func declare(_ id: SchemaID, preferredName: String) -> String {
         if let name = declaredNames[id] { return name }
         let name = names.claim(preferredName)
+        if shape(id) == .stringEnum { enumNames.insert(name) }
+        if name != preferredName, names.isReserved(preferredName) {
+            warn("the type name '\(preferredName)' is taken by Swift, the runtime or the module's own declarations; this schema's type is '\(name)'",
+                 document.schemas[id].source)
+        }
         declaredNames[id] = name
         queue.append((id, name))
         return name
@@ -295,14 +347,18 @@ public struct ModelTranslator {
         let doc = docComment(s)
         switch shape(id) {
         case .stringEnum:
-            var caseNames = NameRegistry(reserved: ["undocumented", "rawValue", "init", "allCases"])
+            var caseNames = NameRegistry(reserved: Naming.enumMembers)
             var cases: [EnumCase] = []
             var seenValues = Set<String>()
             for value in s.enumValues ?? [] {
                 guard case let .string(text) = document.value(of: value), seenValues.insert(text).inserted else { continue }
                 var caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
                 if Naming.keywords.contains(caseName) { caseName += "Value" }
-                cases.append(EnumCase(name: caseNames.claim(caseName), rawValueLiteral: Naming.stringLiteralBody(text)))
+                let claimed = caseNames.claim(caseName)
+                if claimed != caseName, caseNames.isReserved(caseName) {
+                    warn("enum value '\(text)' would be the case '\(caseName)', a member every generated enum has; the case is '\(claimed)'", value)
+                }
+                cases.append(EnumCase(name: claimed, rawValueLiteral: Naming.stringLiteralBody(text)))
             }
             return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases))
         case .object, .mergedAllOf:
@@ -314,46 +370,168 @@ public struct ModelTranslator {
         }
     }
 
+    // MARK: Recursion
+
+    /// A struct cannot hold itself, directly or through other structs and one-of enums, except
+    /// through an array or a map. Where the declarations hold each other in a cycle, one-of enums
+    /// become `indirect` and, if a cycle of structs remains, the properties along it are stored in
+    /// an `Indirect` box (a private twin behind the public property, as for deprecated ones).
+    private mutating func breakContainmentCycles() {
+        var index: [String: Int] = [:]
+        for (i, d) in declarations.enumerated() { index[d.name] = i }
+        func edges(_ i: Int, skippingOneOf: Bool) -> [Int] {
+            switch declarations[i] {
+            case let .structure(d): return d.properties.compactMap { $0.type.namedType.flatMap { index[$0] } }
+            case let .oneOf(d): return skippingOneOf ? [] : d.cases.compactMap { $0.type.namedType.flatMap { index[$0] } }
+            case .enumeration, .wrapper: return []
+            }
+        }
+        let first = Self.cyclicComponents(count: declarations.count) { edges($0, skippingOneOf: false) }
+        guard first.contains(where: { $0 >= 0 }) else { return }
+        for i in declarations.indices where first[i] >= 0 {
+            if case var .oneOf(d) = declarations[i] {
+                d.indirect = true
+                declarations[i] = .oneOf(d)
+            }
+        }
+        let second = Self.cyclicComponents(count: declarations.count) { edges($0, skippingOneOf: true) }
+        for i in declarations.indices where second[i] >= 0 {
+            guard case var .structure(d) = declarations[i] else { continue }
+            for p in d.properties.indices {
+                guard let target = d.properties[p].type.namedType.flatMap({ index[$0] }), second[target] == second[i] else { continue }
+                d.properties[p].boxed = true
+                d.properties[p].storageName = "_" + d.properties[p].name.replacingOccurrences(of: "`", with: "")
+            }
+            declarations[i] = .structure(d)
+        }
+        usesIndirectBox = declarations.contains {
+            if case let .structure(d) = $0 { return d.properties.contains(where: \.boxed) } else { return false }
+        }
+    }
+
+    /// For each node, the id of the strongly connected component it is in when that component
+    /// has a cycle (two nodes or more, or a node with an edge to itself); -1 otherwise.
+    /// Tarjan's algorithm with an explicit stack (declarations can be many and chains long).
+    static func cyclicComponents(count: Int, edges: (Int) -> [Int]) -> [Int] {
+        var indexOf = [Int](repeating: -1, count: count), low = [Int](repeating: 0, count: count)
+        var onStack = [Bool](repeating: false, count: count), stack: [Int] = []
+        var component = [Int](repeating: -1, count: count)
+        var next = 0, components = 0
+        for root in 0..<count where indexOf[root] < 0 {
+            var work: [(node: Int, edges: [Int], position: Int)] = [(root, edges(root), 0)]
+            indexOf[root] = next; low[root] = next; next += 1
+            stack.append(root); onStack[root] = true
+            while !work.isEmpty {
+                let top = work.count - 1
+                let v = work[top].node
+                if work[top].position < work[top].edges.count {
+                    let w = work[top].edges[work[top].position]
+                    work[top].position += 1
+                    if indexOf[w] < 0 {
+                        indexOf[w] = next; low[w] = next; next += 1
+                        stack.append(w); onStack[w] = true
+                        work.append((w, edges(w), 0))
+                    } else if onStack[w] {
+                        low[v] = min(low[v], indexOf[w])
+                    }
+                    continue
+                }
+                work.removeLast()
+                if let parent = work.last?.node { low[parent] = min(low[parent], low[v]) }
+                guard low[v] == indexOf[v] else { continue }
+                var members: [Int] = []
+                while let w = stack.popLast() {
+                    onStack[w] = false
+                    members.append(w)
+                    if w == v { break }
+                }
+                if members.count > 1 || edges(v).contains(v) {
+                    for m in members { component[m] = components }
+                    components += 1
+                }
+            }
+        }
+        return component
+    }
+
+    // MARK: Hidden characters
+
+    /// Every scalar of the document with a control, bidi or invisible character gets one warning:
+    /// generated code escapes such characters in literals and comments and drops them from docs.
+    /// A byte-order mark (U+FEFF) alone is escaped or dropped without a warning: it is a common
+    /// copy-and-paste leftover (Codat's documents have 30) and changes nothing a reader sees.
+    private mutating func warnAboutHiddenCharacters() {
+        var found = 0
+        for (fileIndex, file) in document.files.enumerated() {
+            let tree = file.tree
+            for i in 0..<tree.nodeCount {
+                let id = YAMLNodeID(Int32(i))
+                guard let text = tree.scalar(id), text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }),
+                      let scalar = text.unicodeScalars.first(where: { Naming.isHidden($0) && $0 != "\u{FEFF}" }) else { continue }
+                found += 1
+                if found <= 20 {
+                    let code = "U+" + String(scalar.value, radix: 16, uppercase: true)
+                    warn("this text holds \(code), a control, bidi or invisible character: generated code escapes it in literals and comments and drops it from docs",
+                         NodeRef(file: Int32(fileIndex), node: id))
+                }
+            }
+        }
+        if found > 20 { warnAtTop("\(found - 20) more texts hold control, bidi or invisible characters") }
+    }
+
     /// Properties of an object, or of an `allOf` merged into one (members in order, later ones win).
     private mutating func properties(of id: SchemaID, owner: String) -> [PropertyDeclaration] {
         var collected: [(String, SchemaID)] = []
         var required = Set<String>()
         var visited = Set<SchemaID>()
-        func collect(_ id: SchemaID, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
+        var tooDeep: NodeRef?
+        var positions: [String: Int] = [:]
+        func collect(_ id: SchemaID, depth: Int, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
             let resolved = translator.document.schemas.resolved(id)
             guard visited.insert(resolved).inserted else { return }
             let s = translator.document.schemas[resolved]
-            for member in s.allOf { collect(member, into: &list, required: &required, translator: translator) }
+            guard depth < Self.maxTypeDepth else {
+                tooDeep = s.source
+                return
+            }
+            for member in s.allOf { collect(member, depth: depth + 1, into: &list, required: &required, translator: translator) }
             for (name, schema) in s.properties {
-                if let i = list.firstIndex(where: { $0.0 == name }) { list[i].1 = schema } else { list.append((name, schema)) }
+                if let i = positions[name] { list[i].1 = schema } else { positions[name] = list.count; list.append((name, schema)) }
             }
             required.formUnion(s.required)
         }
-        collect(id, into: &collected, required: &required, translator: self)
+        collect(id, depth: 0, into: &collected, required: &required, translator: self)
+        if let tooDeep {
+            diagnostics.append(Diagnostic(.error, "allOf nests more than \(Self.maxTypeDepth) levels deep here", at: document.location(of: tooDeep)))
+        }
         if case .schema = document.schemas[id].additionalProperties, !collected.isEmpty {
             warn("an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them)", document.schemas[id].source)
         }
-        var memberNames = NameRegistry()
+        var memberNames = NameRegistry(reserved: Naming.structMembers)
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
             let info = typeRef(schemaID, hint: owner + Naming.upperCamel(jsonName))
             let property = document.schemas[schemaID]
             let isRequired = required.contains(jsonName)
-            let plainName = memberNames.claim(Naming.lowerCamel(jsonName))
+            let wanted = Naming.lowerCamel(jsonName)
+            let plainName = memberNames.claim(wanted)
+            if plainName != wanted, memberNames.isReserved(wanted) {
+                warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", property.source)
+            }
             let memberName = Naming.keywords.contains(plainName) ? "`\(plainName)`" : plainName
             // A parameter called `self` would shadow `self` inside the init.
             let argumentName = plainName == "self" ? memberNames.claim("selfValue") : memberName
             out.append(PropertyDeclaration(
                 name: memberName, storageName: property.deprecated ? "_" + plainName : memberName, argumentName: argumentName,
                 jsonKeyLiteral: Naming.stringLiteralBody(jsonName), type: info.type,
-                optional: !isRequired || info.nullable, doc: propertyDoc(schemaID), deprecated: property.deprecated))
+                optional: !isRequired || info.nullable, doc: propertyDoc(schemaID), deprecated: property.deprecated, boxed: false))
         }
         return out
     }
 
     private mutating func oneOfDeclaration(_ s: JSONSchema, name: String, doc: [String]) -> OneOfDeclaration {
         let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
-        var caseNames = NameRegistry(reserved: ["undocumented"])
+        var caseNames = NameRegistry(reserved: Naming.oneOfMembers)
         var cases: [OneOfCase] = []
         for (index, member) in members.enumerated() {
             let info = typeRef(member, hint: name + "Option\(index + 1)")
@@ -413,11 +591,11 @@ public struct ModelTranslator {
 
     /// Whether `name` is a generated string enum (declared or queued).
     func isDeclaredEnum(_ name: String) -> Bool {
-        declaredNames.contains { $0.value == name && shape($0.key) == .stringEnum }
+        enumNames.contains(name)
     }
 
     func declaration(named name: String) -> TypeDeclaration? {
-        declarations.first { $0.name == name }
+        declarationIndex[name].map { declarations[$0] }
     }
 
     /// A declared struct's property by its JSON name.

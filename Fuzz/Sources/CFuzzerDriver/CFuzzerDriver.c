@@ -1,0 +1,2 @@
+// Header-only: LLVMFuzzerRunDriver comes from libFuzzer (-sanitize=fuzzer).
+#include "CFuzzerDriver.h"
