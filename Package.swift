@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "CodatSandbox",
             dependencies: [
-                "CodatSyncPayables", "CodatSyncPayablesV1",
+                "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             // Seed data written by Resources/extract_seed.py from the guides and the documents.
@@ -154,7 +154,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox"]),
+        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
         .testTarget(
             name: "BillPayTests",
             dependencies: [

@@ -30,6 +30,8 @@ final class SandboxCore: Sendable {
     let idempotency = IdempotencyCache()
     let connections = ConnectionTracker()
     let routes: RouteTable
+    /// Requests checked against the documents (Validation/RequestValidation.swift); nil when turned off.
+    let requestValidation: RequestValidation?
     /// Called with one line per request (the executable prints them).
     let log: (@Sendable (String) -> Void)?
 
@@ -47,6 +49,7 @@ final class SandboxCore: Sendable {
         let delay = pushDelay
         Self.registerV1PushRoutes(into: &table, store: store) { delay.current }
         routes = table
+        requestValidation = try RequestValidation(configuration: configuration, routes: table)
     }
 
     // MARK: The request pipeline
@@ -147,6 +150,7 @@ final class SandboxCore: Sendable {
         }
         let response: APIResponse
         do {
+            try requestValidation?.check(request)
             response = try await handler(request)
         } catch let error as SandboxError {
             response = .error(error)

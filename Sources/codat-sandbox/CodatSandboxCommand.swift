@@ -30,6 +30,12 @@ struct CodatSandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("extra-bills"), help: "Open bills to add to the Xero company, for paging and benchmarks.")
     var extraBills: Int = 0
 
+    @Option(name: .customLong("documents"), help: "The folder with the Codat documents requests are checked against (default: the package's specs/).")
+    var documents: String?
+
+    @Flag(name: .customLong("no-validation"), help: "Do not check requests against the Codat documents.")
+    var noValidation = false
+
     @Flag(help: "Do not print a line per request.")
     var quiet = false
 
@@ -44,6 +50,8 @@ struct CodatSandboxCommand: AsyncParsableCommand {
         let output = OrderedOutput()
         var configuration = SandboxConfiguration(
             host: host, port: port, pushDelay: .milliseconds(pushDelayMs), apiKey: apiKey, extraBills: extraBills)
+        configuration.validatesRequests = !noValidation
+        if let documents { configuration.documentsDirectory = URL(fileURLWithPath: documents, isDirectory: true) }
         if !quiet {
             configuration.requestLog = { line in output.write(line) }
         }
