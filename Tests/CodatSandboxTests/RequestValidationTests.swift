@@ -89,7 +89,7 @@ final class RequestValidationTests: XCTestCase {
         }
     }
 
-    func testMaxLengthMaxPropertiesAndPatternAreEnforced() async throws {
+    func testMaxLengthMaxPropertiesAndMinLengthAreEnforcedAndForbiddenNameCharactersRemoved() async throws {
         let sandbox = try await startSandbox()
         let client = TestClient(sandbox)
         let long = String(repeating: "x", count: 101)
@@ -103,9 +103,13 @@ final class RequestValidationTests: XCTestCase {
         let tooMany = try await client.post("/companies", ["name": "Bank of Dave", "tags": .object(elevenTags)])
         XCTAssertEqual(itemIds(tooMany), ["$.tags"])
 
-        let badName = try await client.post("/companies", ["name": "<script>"])
-        XCTAssertEqual(badName.status, 400)
-        XCTAssertEqual(itemIds(badName), ["$.name"])
+        // create-company: "If forbidden characters (see `name` pattern) are present in the
+        // request, a company will be created with the forbidden characters removed."
+        let forbidden = try await client.post("/companies", ["name": "Company (Codat[1])"])
+        XCTAssertEqual(forbidden.status, 200, "\(forbidden.json)")
+        XCTAssertEqual(forbidden.json["name"]?.string, "Company Codat1")
+        let notAString = try await client.post("/companies", ["name": 42])
+        XCTAssertEqual(itemIds(notAString), ["$.name"])
 
         // The documents give the company name a pattern and minLength 1, no maxLength: a long
         // name that fits the pattern is what Codat's document accepts.
@@ -114,6 +118,7 @@ final class RequestValidationTests: XCTestCase {
         let empty = try await client.post("/companies", ["name": ""])
         XCTAssertEqual(itemIds(empty).first, "$.name")
 
+        // platformKey: minLength 4, maxLength 4, pattern [a-z]{4}.
         let company = try XCTUnwrap(sandbox.company(.xero))
         let platformKey = try await client.post("/companies/\(company.id)/connections", ["platformKey": "gbolx"])
         XCTAssertEqual(platformKey.status, 400)

@@ -119,7 +119,7 @@ struct CompiledDocument: Sendable {
         return method.uppercased() + " /" + segments.joined(separator: "/")
     }
 
-    private static func compile(_ operation: OpenAPIDocument.Operation, pathParameters: [Resolved<OpenAPIDocument.Parameter>], in document: OpenAPIDocument)
+    private static func compile(_ operation: DocumentOperation, pathParameters: [Resolved<DocumentParameter>], in document: OpenAPIDocument)
         -> Operation
     {
         // Operation parameters override path-item ones of the same name and place.
