@@ -8,9 +8,13 @@ struct PageRequest: Sendable {
     var query: CodatQuery?
     var order: CodatOrder?
 
+    static let largestPage = 2000
+
     init(_ request: APIRequest) throws {
         page = try request.integer("page", default: 1, range: 1...Int(Int32.max))
-        pageSize = try request.integer("pageSize", default: 100, range: 1...5000)
+        // Asked for: up to 5000 (the `pageSize` parameter); answered: at most 2000 (`PagingInfo.pageSize`
+        // has `maximum: 2000` in both documents), so a larger request gets pages of 2000.
+        pageSize = min(try request.integer("pageSize", default: 100, range: 1...5000), Self.largestPage)
         query = try request.codatQuery()
         order = CodatOrder(request.query["orderBy"])
     }

@@ -142,6 +142,7 @@ final class RequestValidationTests: XCTestCase {
         XCTAssertTrue(itemIds(timeout).contains("query.timeoutInMinutes"), "\(timeout.json)")
         let fine = try await client.get(xero.data + "/bills?page=1&pageSize=5000")
         XCTAssertEqual(fine.status, 200)
+        XCTAssertEqual(fine.json["pageSize"], 2000, "PagingInfo.pageSize has maximum 2000 in the documents")
     }
 
     func testPathParametersAreCheckedAgainstTheirSchemas() async throws {

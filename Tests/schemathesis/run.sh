@@ -11,6 +11,9 @@
 # that lists, gets and writes reach real records (the operations that delete or unlink the
 # company itself are left out of that pass, so that it stays there for the rest).
 #
+# One worker: schemathesis compiles patterns in threads, which trips a CPython 3.11 bug
+# ("AST constructor recursion depth mismatch") with more.
+#
 # Needs: python3 (3.9+), PyPI access the first time (a venv in .build/schemathesis-venv);
 # `swift build --product codat-sandbox` is run first (quick when already built).
 set -euo pipefail
@@ -67,7 +70,10 @@ companies = json.load(sys.stdin)["companies"]
 xero = next(c for c in companies if c.get("integration") == "xero")
 print(xero["id"], xero["connectionId"])')
 
-checks="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+# Any 5xx, any answer that breaks its response schema, any undocumented content type.
+# Not `status_code_conformance`: the documents list no 400 on several operations that take
+# a body or an id (replace-company, get-company...), yet Codat answers malformed input with 400.
+checks="not_a_server_error,response_schema_conformance,content_type_conformance"
 status=0
 run() {
     local name="$1" document="$2" config="$3"; shift 3
@@ -77,7 +83,7 @@ run() {
     # Reset between passes, so that each starts from the seed.
     curl -sf -X POST "$base_url/_sandbox/reset" >/dev/null || true
     if ! "$venv/bin/st" "${global[@]}" run "specs/$document" --url "$base_url" -H "Authorization: $api_key" \
-        --checks "$checks" --max-examples "$max_examples" --seed "$seed" --workers 2 \
+        --checks "$checks" --max-examples "$max_examples" --seed "$seed" --workers 1 \
         --generation-database none --no-color --suppress-health-check all --warnings off \
         --report junit --report-junit-path "$work/$name.xml" "$@" >"$work/$name.log" 2>&1; then
         status=1
