@@ -42,6 +42,15 @@ final class ErrorShapeTests: XCTestCase {
         XCTAssertEqual(correlationIds.count, errors.count, "a fresh correlationId per error")
     }
 
+    func testCanBeRetriedIsTrueForTransientErrorsOnly() {
+        for status in [408, 429, 500, 502, 503, 504] {
+            XCTAssertEqual(SandboxError(status: status, message: "x").json["canBeRetried"], "True", "\(status)")
+        }
+        for status in [400, 401, 403, 404, 405, 409, 413, 422, 501] {
+            XCTAssertEqual(SandboxError(status: status, message: "x").json["canBeRetried"], "False", "\(status)")
+        }
+    }
+
     func testRuleBreaksListValidationErrorsWithItemIdMessageAndValidatorName() async throws {
         let sandbox = try await startSandbox()
         let client = TestClient(sandbox)

@@ -40,7 +40,7 @@ if [[ ! -x "$venv/bin/st" ]] || ! "$venv/bin/st" --version 2>/dev/null | grep -q
     "$venv/bin/pip" install --quiet "schemathesis==$schemathesis_version"
 fi
 
-swift build --product codat-sandbox 2>&1 | grep -E "error|warning: " || true
+swift build --product codat-sandbox 2>&1 | grep -E "error:" || true
 binary="$(swift build --show-bin-path)/codat-sandbox"
 [[ -x "$binary" ]] || { echo "run.sh: $binary was not built" >&2; exit 1; }
 
@@ -64,7 +64,7 @@ base_url=$(sed -n 's/^listening on //p' "$work/sandbox.out" | head -1)
 echo "run.sh: sandbox at $base_url"
 
 # A seeded company and its connection, from the control API.
-read -r company_id connection_id < <(curl -sf "$base_url/_sandbox" | python3 -c '
+read -r company_id connection_id < <(curl -sf -H "Authorization: $api_key" "$base_url/_sandbox" | python3 -c '
 import json, sys
 companies = json.load(sys.stdin)["companies"]
 xero = next(c for c in companies if c.get("integration") == "xero")
@@ -80,8 +80,8 @@ run() {
     local global=()
     [[ -n "$config" ]] && global=(--config-file "$config")
     echo "run.sh: $name"
-    # Reset between passes, so that each starts from the seed.
-    curl -sf -X POST "$base_url/_sandbox/reset" >/dev/null || true
+    # Reset between passes, so that each starts from the seed (the control API takes the key too).
+    curl -sf -X POST -H "Authorization: $api_key" "$base_url/_sandbox/reset" >/dev/null || true
     # From the scratch folder: schemathesis leaves its own files in the working directory.
     if ! (cd "$work" && "$venv/bin/st" "${global[@]}" run "$root/specs/$document" --url "$base_url" -H "Authorization: $api_key" \
         --checks "$checks" --max-examples "$max_examples" --seed "$seed" --workers 1 \
