@@ -115,9 +115,11 @@ final class SandboxCore: Sendable {
         // Rate limits (facts §3): counted once the client is known; the company's slot is
         // held until the answer is produced, latency faults included.
         let permit: RateLimiter.Permit
+        let companyId = RateLimiter.companyId(path: path)
+        let facts = store.rateLimitFacts(companyId: companyId)
         switch rateLimiter.acquire(
-            client: client(request.headers), companyId: RateLimiter.companyId(path: path), now: clock.now,
-            activeCompanies: store.activeConnectedCompanies)
+            client: client(request.headers), companyId: facts.companyExists ? companyId : nil, now: clock.now,
+            activeCompanies: facts.activeCompanies)
         {
         case .failure(let error): return finish(sequence, method: method, target: target, .error(error))
         case .success(let granted): permit = granted

@@ -162,6 +162,7 @@ final class AsyncWriteTests: XCTestCase {
         let answer10 = try await client.get("/companies/\(xero.id)/push/\(key)").json["status"]?.string
         XCTAssertEqual(answer10, "TimedOut")
         XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .v1).count, before + 1, "landed after the timeout")
+        XCTAssertEqual(sandbox.timedOutPushesThatLanded(companyId: xero.id), [key])
         XCTAssertEqual(sandbox.bill("59978bef-af2f-4a7e-9728-4997597c0980", companyId: xero.id)?.amountDue, dec("125.85"))
         try sandbox.refresh(companyId: xero.id, immediately: true)
         XCTAssertEqual(sandbox.cachedRecords(.billPayments, companyId: xero.id).count, before + 1, "and after a refresh, in reads")
