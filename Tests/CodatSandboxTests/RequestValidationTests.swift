@@ -156,6 +156,15 @@ final class RequestValidationTests: XCTestCase {
         XCTAssertEqual(unknown.status, 404, "a well-formed id of no company is not found")
     }
 
+    func testEveryServedOperationIsCheckedAgainstItsOperationInTheDocuments() async throws {
+        let sandbox = try await startSandbox()
+        let validation = try XCTUnwrap(sandbox.core.requestValidation)
+        XCTAssertEqual(validation.unmatched.map(\.qualifiedName), [], "routes no document operation describes")
+        for route in sandbox.core.routes.routes.map(\.info) {
+            XCTAssertEqual(validation.operation(for: route)?.operationId, route.operationId, route.qualifiedName)
+        }
+    }
+
     func testMissingDocumentsStopTheSandboxFromStartingWithAClearError() async throws {
         var configuration = SandboxConfiguration()
         configuration.documentsDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("no-specs-\(UUID().uuidString)")
