@@ -84,6 +84,10 @@ final class PaymentRuleTests: XCTestCase {
         let xero = try XCTUnwrap(sandbox.company(.xero))
         let noRate = try await paySync(client, xero, bill: eurBill, amount: 10, account: gbpAccount)
         XCTAssertEqual(validators(noRate), ["Currency"])
+        // QuickBooks Online (base USD): a GBP bill paid from a USD account with no rate is taken (QBO uses 1).
+        let qbo = try XCTUnwrap(sandbox.company(.quickBooksOnline))
+        let qboNoRate = try await paySync(client, qbo, bill: "403", amount: 10, account: "122")
+        XCTAssertEqual(qboNoRate.status, 201, "\(qboNoRate.json)")
     }
 
     // MARK: Asynchronous API
