@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "CodatSandbox",
             dependencies: [
-                "CodatSyncPayables", "CodatSyncPayablesV1",
+                "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             // Seed data written by Resources/extract_seed.py from the guides and the documents.
@@ -171,7 +171,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox"]),
+        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
         .testTarget(
             name: "BillPayTests",
             dependencies: [

@@ -120,9 +120,13 @@ extension SandboxCore {
         }
     }
 
-    /// Codat removes characters it does not allow in company names.
+    private static let allowedNameCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-',&@.?! \t\n\r\u{0B}\u{0C}")
+
+    /// create-company: "If forbidden characters (see `name` pattern) are present in the request,
+    /// a company will be created with the forbidden characters removed."
     static func cleanCompanyName(_ name: String) -> String {
-        let forbidden = CharacterSet(charactersIn: "()[]{}<>")
-        return String(name.unicodeScalars.filter { !forbidden.contains($0) })
+        // The `name` pattern of both documents: ^[A-Za-z0-9\s\-',&@.,?!\s]+$; anything else is forbidden.
+        return String(name.unicodeScalars.filter { allowedNameCharacters.contains($0) })
     }
 }

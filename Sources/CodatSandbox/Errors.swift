@@ -48,11 +48,15 @@ struct SandboxError: Error, Sendable, CustomStringConvertible {
         return body
     }
 
-    private static func canBeRetried(_ status: Int) -> String {
+    /// `canBeRetried` is a string in both documents: "`True` if the error occurred transiently
+    /// and can be retried". Transient: too many requests, a timeout, a server-side failure
+    /// (every 5xx but 501, which a retry cannot change); anything else is "False".
+    static func canBeRetried(_ status: Int) -> String {
         switch status {
-        case 429, 500, 502, 503, 504: return "True"
-        case 400..<500: return "False"
-        default: return "Unknown"
+        case 408, 429: return "True"
+        case 501: return "False"
+        case 500..<600: return "True"
+        default: return "False"
         }
     }
 

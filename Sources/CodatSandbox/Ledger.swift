@@ -1,8 +1,7 @@
 import Foundation
 
-/// How money moves between records: paying bills, using credit notes, and the rules a
-/// v1 bill payment must follow (`../seeds/README.md` of the project, and the integration
-/// limits of Codat's guides).
+/// How money moves between records: paying bills, using credit notes. The checks a payment
+/// must pass first are in `Validation/PaymentRules.swift`.
 enum Ledger {
     typealias Item = SandboxError.Item
 
@@ -86,129 +85,6 @@ enum Ledger {
             }
         }
         return result
-    }
-
-    /// Everything wrong with a bill payment, against the company's current records.
-    static func billPaymentErrors(_ payment: SandboxJSON, in company: CompanyState) -> [Item] {
-        var errors: [Item] = []
-        func fail(_ item: String?, _ message: String, _ validator: String) {
-            errors.append(Item(itemId: item, message: message, validatorName: validator))
-        }
-        guard let total = payment["totalAmount"]?.decimal else {
-            fail("totalAmount", "totalAmount is required.", "Required")
-            return errors
-        }
-        let lines = payment["lines"]?.array ?? []
-        if lines.isEmpty { fail("lines", "A bill payment needs at least one line.", "Required") }
-        if total < 0 { fail("totalAmount", "totalAmount must not be negative (it is the amount paid): \(total).", "BillPaymentTotal") }
-
-        let lineSum = lines.reduce(Decimal(0)) { $0 + ($1["amount"]?.decimal ?? 0) }
-        if !lines.isEmpty, lineSum != total {
-            fail("totalAmount", "totalAmount \(total) does not equal the sum of the lines' amounts, \(lineSum).", "BillPaymentTotal")
-        }
-        let supplierId = payment["supplierRef"]?["id"]?.string
-        let currency = payment["currency"]?.string
-        let paymentRate = payment["currencyRate"]?.decimal
-
-        for (l, line) in lines.enumerated() {
-            let links = line["links"]?.array ?? []
-            let amount = line["amount"]?.decimal ?? 0
-            let linkSum = links.reduce(Decimal(0)) { $0 + ($1["amount"]?.decimal ?? 0) }
-            if amount != -linkSum {
-                fail(
-                    "lines[\(l)].amount",
-                    "Line \(l): amount \(amount) must equal minus the sum of its links' amounts (\(linkSum)), that is \(-linkSum).",
-                    "BillPaymentLine")
-            }
-            for (k, link) in links.enumerated() {
-                let item = "lines[\(l)].links[\(k)]"
-                let linkAmount = link["amount"]?.decimal ?? 0
-                switch link["type"]?.string {
-                case "Bill":
-                    guard let id = link["id"]?.string, let bill = company[.bills][id] else {
-                        fail(item, "Bill '\(link["id"]?.string ?? "")' was not found.", "BillExists")
-                        continue
-                    }
-                    if linkAmount > 0 {
-                        fail(item, "A link to a bill carries the negative of the amount allocated; got \(linkAmount).", "BillPaymentLink")
-                    }
-                    if let supplierId, let billSupplier = bill["supplierRef"]?["id"]?.string, billSupplier != supplierId {
-                        fail(item, "Bill '\(id)' belongs to supplier '\(billSupplier)', not to the payment's supplier '\(supplierId)'.", "SupplierMatch")
-                    }
-                    if let status = bill["status"]?.string, ["Void", "Draft"].contains(status) {
-                        fail(item, "Bill '\(id)' is \(status) and cannot be paid.", "BillStatus")
-                    }
-                    if let currency, let billCurrency = bill["currency"]?.string, billCurrency != currency,
-                        paymentRate == nil, link["currencyRate"]?.decimal == nil
-                    {
-                        fail(item, "Bill '\(id)' is in \(billCurrency) but the payment is in \(currency); give a currencyRate.", "Currency")
-                    }
-                case "CreditNote":
-                    guard let id = link["id"]?.string, let note = company[.billCreditNotes][id] else {
-                        fail(item, "Bill credit note '\(link["id"]?.string ?? "")' was not found.", "CreditNoteExists")
-                        continue
-                    }
-                    if linkAmount < 0 {
-                        fail(item, "A link to a credit note carries a positive amount; got \(linkAmount).", "BillPaymentLink")
-                    }
-                    if let supplierId, let noteSupplier = note["supplierRef"]?["id"]?.string, noteSupplier != supplierId {
-                        fail(item, "Credit note '\(id)' belongs to supplier '\(noteSupplier)', not to '\(supplierId)'.", "SupplierMatch")
-                    }
-                    if company.integration == .myob {
-                        fail(item, "MYOB: allocating a credit note in a bill payment is not available yet.", "IntegrationLimit")
-                    }
-                default:
-                    break
-                }
-            }
-        }
-
-        let allocation = allocations(payment)
-        for id in allocation.billOrder {
-            guard let bill = company[.bills][id], let allocated = allocation.bills[id] else { continue }
-            let due = bill["amountDue"]?.decimal ?? bill["totalAmount"]?.decimal ?? 0
-            if bill["status"]?.string == "Paid", allocated > 0 {
-                fail(id, "Bill '\(id)' is already paid.", "BillStatus")
-            } else if allocated > due {
-                fail(id, "The payment allocates \(allocated) to bill '\(id)' but only \(due) is due.", "AmountDue")
-            }
-        }
-        for id in allocation.creditOrder {
-            guard let note = company[.billCreditNotes][id], let used = allocation.credits[id] else { continue }
-            let remaining = note["remainingCredit"]?.decimal ?? 0
-            if used > remaining {
-                fail(id, "The payment uses \(used) of credit note '\(id)' but only \(remaining) remains.", "RemainingCredit")
-            } else if used != remaining, company.integration == .xero || company.integration == .quickBooksOnline {
-                let name = company.integration?.platformName ?? ""
-                fail(
-                    id,
-                    "\(name): a credit note can only be allocated in full (\(remaining)); allocate it whole and pay the rest in a second payment.",
-                    "IntegrationLimit")
-            }
-        }
-
-        if let accountId = payment["accountRef"]?["id"]?.string {
-            if company[.accounts][accountId] == nil {
-                fail("accountRef.id", "Account '\(accountId)' was not found.", "AccountExists")
-            }
-        } else if total > 0 {
-            fail("accountRef", "accountRef is required to pay an amount.", "Required")
-        }
-        if company.integration == .sageIntacct {
-            if let methodId = payment["paymentMethodRef"]?["id"]?.string {
-                if company[.paymentMethods][methodId] == nil {
-                    fail("paymentMethodRef.id", "Payment method '\(methodId)' was not found.", "PaymentMethodExists")
-                }
-            } else {
-                fail("paymentMethodRef", "Sage Intacct: paymentMethodRef is required.", "IntegrationLimit")
-            }
-        }
-        if company.integration == .netSuite, let reference = payment["reference"]?.string, reference.hasPrefix("location-"),
-            company[.trackingCategories][reference] == nil
-        {
-            fail("reference", "NetSuite: '\(reference)' is not a location tracking category.", "IntegrationLimit")
-        }
-        return errors
     }
 
     /// Applies a valid payment: bills' amounts due and credit notes' remaining credit go down.

@@ -8,9 +8,13 @@ struct PageRequest: Sendable {
     var query: CodatQuery?
     var order: CodatOrder?
 
+    static let largestPage = 2000
+
     init(_ request: APIRequest) throws {
         page = try request.integer("page", default: 1, range: 1...Int(Int32.max))
-        pageSize = try request.integer("pageSize", default: 100, range: 1...5000)
+        // Asked for: up to 5000 (the `pageSize` parameter); answered: at most 2000 (`PagingInfo.pageSize`
+        // has `maximum: 2000` in both documents), so a larger request gets pages of 2000.
+        pageSize = min(try request.integer("pageSize", default: 100, range: 1...5000), Self.largestPage)
         query = try request.codatQuery()
         order = CodatOrder(request.query["orderBy"])
     }
@@ -21,6 +25,9 @@ struct PageRequest: Sendable {
         if let order { matching = order.sorted(matching) }
         let start = min((page - 1) * pageSize, matching.count)
         let end = min(start + pageSize, matching.count)
+        // The hrefs are `uri-reference`s (the documents' `Links` schema): each path segment and
+        // query value is percent-encoded, never the raw text of the request.
+        let path = URIReference.path(path)
         var links: SandboxJSON = [
             "self": ["href": .string(path)],
             "current": ["href": .string(link(path, page: page))],
@@ -38,12 +45,25 @@ struct PageRequest: Sendable {
 
     private func link(_ path: String, page: Int) -> String {
         var items = ["page=\(page)", "pageSize=\(pageSize)"]
-        if let query {
-            let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))
-            items.append("query=" + (query.description.addingPercentEncoding(withAllowedCharacters: allowed) ?? query.description))
-        }
-        if let order { items.append("orderBy=" + (order.descending ? "-" : "") + order.field) }
+        if let query { items.append("query=" + URIReference.component(query.description)) }
+        if let order { items.append("orderBy=" + URIReference.component((order.descending ? "-" : "") + order.field)) }
         return path + "?" + items.joined(separator: "&")
+    }
+}
+
+/// Percent-encoding for the hrefs the sandbox writes (RFC 3986).
+enum URIReference {
+    /// Only the unreserved characters stay as they are.
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    /// A query value or a path segment.
+    static func component(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? ""
+    }
+
+    /// A path of decoded segments (`/companies/{id}/data/bills`), each segment encoded.
+    static func path(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: false).map { component(String($0)) }.joined(separator: "/")
     }
 }
 

@@ -72,6 +72,16 @@ public struct SandboxConfiguration: Sendable {
     /// formula, 1,000 × (1 + active connected companies); `Int.max` for no daily limit.
     public var dailyRequestQuota: Int?
 
+    // MARK: Request validation (Validation/RequestValidation.swift)
+
+    /// Whether requests are checked against the Codat documents as Codat checks them (400
+    /// naming each member that breaks the schema). Off: the documents are not read at all.
+    public var validatesRequests = true
+    /// The folder with `Codat-Sync-Payables.yaml` and `Codat-Sync-Payables-v1.yaml`: this
+    /// package's `specs/` by default (`bash specs/sync.sh` copies the pinned documents there).
+    /// Without them, and with `validatesRequests`, the sandbox does not start.
+    public var documentsDirectory: URL = APIDocuments.defaultDirectory
+
     public init(
         host: String = "127.0.0.1",
         port: Int = 0,

@@ -32,6 +32,8 @@ final class SandboxCore: Sendable {
     let rateLimiter: RateLimiter
     let connections = ConnectionTracker()
     let routes: RouteTable
+    /// Requests checked against the documents (Validation/RequestValidation.swift); nil when turned off.
+    let requestValidation: RequestValidation?
     /// Called with one line per request (the executable prints them).
     let log: (@Sendable (String) -> Void)?
 
@@ -55,6 +57,7 @@ final class SandboxCore: Sendable {
         let delay = pushDelay
         Self.registerV1PushRoutes(into: &table, store: store) { delay.current }
         routes = table
+        requestValidation = try RequestValidation(configuration: configuration, routes: table)
     }
 
     // MARK: The request pipeline
@@ -230,6 +233,7 @@ final class SandboxCore: Sendable {
     private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
         let response: APIResponse
         do {
+            try requestValidation?.check(request)
             response = try await handler(request)
         } catch let error as SandboxError {
             response = .error(error)

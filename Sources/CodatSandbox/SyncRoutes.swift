@@ -120,7 +120,9 @@ extension SandboxCore {
                     throw SandboxError.badRequest(
                         "Bill '\(billId)' was not found.", validation: [.init(itemId: billId, message: "unknown bill", validatorName: "BillExists")])
                 }
-                try checkPayment(prototype, of: bill, in: state)
+                let errors = PaymentRules.syncPaymentErrors(
+                    amount: prototype.amount, accountId: prototype.accountRef.id, currencyRate: prototype.currencyRate, bill: bill, in: state)
+                if let first = errors.first { throw SandboxError.badRequest(first.message, validation: errors) }
                 var payment = try SandboxJSON(encoding: prototype)
                 payment["id"] = .string(SandboxJSON.newId())
                 payment["billId"] = .string(billId)
@@ -249,35 +251,5 @@ extension SandboxCore {
         bill["paymentAllocations"] = []
         Ledger.touch(&bill)
         return bill
-    }
-
-    /// The rules of a payment in the synchronous API.
-    private static func checkPayment(_ payment: BillPaymentPrototype, of bill: SandboxJSON, in state: CompanyState) throws {
-        let billId = bill.id ?? ""
-        let due = bill["amountDue"]?.decimal ?? 0
-        let status = bill["status"]?.string ?? ""
-        func reject(_ item: String, _ message: String, _ validator: String) -> SandboxError {
-            .badRequest(message, validation: [.init(itemId: item, message: message, validatorName: validator)])
-        }
-        guard payment.amount > 0 else {
-            throw reject("amount", "The payment amount must be positive; got \(payment.amount).", "Amount")
-        }
-        guard !["Paid", "Void", "Draft"].contains(status) else {
-            throw reject(billId, "Bill '\(billId)' is \(status) and cannot be paid.", "BillStatus")
-        }
-        guard payment.amount <= due else {
-            throw reject("amount", "The payment of \(payment.amount) is more than the \(due) due on bill '\(billId)'.", "AmountDue")
-        }
-        guard let account = state[.accounts][payment.accountRef.id] else {
-            throw reject("accountRef.id", "Account '\(payment.accountRef.id)' was not found.", "AccountExists")
-        }
-        if let accountCurrency = account["currency"]?.string, let billCurrency = bill["currency"]?.string,
-            accountCurrency != billCurrency, payment.currencyRate == nil
-        {
-            throw reject(
-                "currencyRate",
-                "Account '\(payment.accountRef.id)' is in \(accountCurrency) but the bill is in \(billCurrency): give a currencyRate or pay from a \(billCurrency) account.",
-                "Currency")
-        }
     }
 }

@@ -172,7 +172,7 @@ extension SandboxCore {
         table.add(.v1, "POST", base + "/billPayments", "create-bill-payment") { request in
             let payload = try SandboxJSON(encoding: request.decode(BillPayment.self))
             return try push(request, dataType: "billPayments", answer: CreateBillPaymentResponse.self) { state in
-                let errors = Ledger.billPaymentErrors(payload, in: state)
+                let errors = PaymentRules.v1PaymentErrors(payload, in: state)
                 guard errors.isEmpty else {
                     return .failed(message: "The bill payment breaks \(errors.count) rule(s): \(errors.map(\.message).joined(separator: " "))", errors: errors)
                 }

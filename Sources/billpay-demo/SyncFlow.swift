@@ -42,7 +42,8 @@ struct SyncFlow {
     func createBankAccount(currency: String) async throws {
         out.step("Create a bank account for ACH payments (ACH -> Debit)")
         let prototype = try BankAccountPrototype.forPaymentMethod(.ach, integration: billPay.company.integration,
-                                                                  name: "BillPay demo ACH \(day())", currency: currency)
+                                                                  name: "BillPay demo ACH \(day())", currency: currency,
+                                                                  accountNumber: "00000001")
         if run.commit {
             let created = try await billPay.createBankAccount(prototype)
             out.line("created: \(created.name ?? "-"), \(created.accountType?.rawValue ?? "-"), \(created.currency ?? "-") (\(short(created.id)))")
@@ -134,7 +135,9 @@ struct SyncFlow {
             out.line("so it is paid from \(local.name ?? "-"), an account in \(bill.currency):")
             try await pay(bill, amount: nil, from: local, what: "in full")
         } else if run.commit {
-            let created = try await billPay.createBankAccount(for: .wireTransfer, name: "BillPay demo \(bill.currency)", currency: bill.currency)
+            // create-bank-account requires an accountNumber (Codat-Sync-Payables.yaml).
+            let created = try await billPay.createBankAccount(
+                for: .wireTransfer, name: "BillPay demo \(bill.currency)", currency: bill.currency, accountNumber: "00000002")
             out.line("so a \(bill.currency) bank account is created: \(created.name ?? "-") (\(short(created.id)))")
             let receipt = try await billPay.payBill(bill, from: created, date: DateTime(day()), reference: bill.reference)
             try await report(receipt, bill: bill, what: "in full")

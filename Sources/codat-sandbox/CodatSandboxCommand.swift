@@ -48,6 +48,12 @@ struct CodatSandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("write-processing-ms"), help: "Time every write spends being processed (lets duplicates overlap).")
     var writeProcessingMs: Int = 0
 
+    @Option(name: .customLong("documents"), help: "The folder with the Codat documents requests are checked against (default: the package's specs/).")
+    var documents: String?
+
+    @Flag(name: .customLong("no-validation"), help: "Do not check requests against the Codat documents.")
+    var noValidation = false
+
     @Flag(help: "Do not print a line per request.")
     var quiet = false
 
@@ -69,6 +75,8 @@ struct CodatSandboxCommand: AsyncParsableCommand {
             writeProcessingTime: .milliseconds(writeProcessingMs), refreshLag: !noRefreshLag,
             refreshDuration: .seconds(refreshDurationSeconds),
             scheduledSyncInterval: scheduledSyncSeconds > 0 ? .seconds(scheduledSyncSeconds) : nil, dailyRequestQuota: dailyQuota)
+        configuration.validatesRequests = !noValidation
+        if let documents { configuration.documentsDirectory = URL(fileURLWithPath: documents, isDirectory: true) }
         if !quiet {
             configuration.requestLog = { line in output.write(line) }
         }

@@ -15,7 +15,7 @@ final class RequestHandlingTests: XCTestCase {
         let wrongType = try await client.post(xero.payables + "/bills", bill)
         XCTAssertEqual(wrongType.status, 400)
         let message = try XCTUnwrap(wrongType.json["error"]?.string)
-        XCTAssertTrue(message.contains("BillPrototype"), message)
+        XCTAssertTrue(message.contains("create-bill"), message)
         XCTAssertTrue(message.contains("$.lineItems[0].unitAmount"), message)
         XCTAssertEqual(wrongType.json["validation"]?["errors"]?[0]?["itemId"]?.string, "$.lineItems[0].unitAmount")
 
@@ -28,7 +28,7 @@ final class RequestHandlingTests: XCTestCase {
 
         let notJSON = try await client.send("POST", xero.push + "/billPayments", body: Data("{not json".utf8))
         XCTAssertEqual(notJSON.status, 400)
-        XCTAssertTrue(notJSON.json["error"]?.string?.contains("BillPayment") ?? false)
+        XCTAssertTrue(notJSON.json["error"]?.string?.contains("create-bill-payment") ?? false)
 
         let v1 = try await client.post(xero.push + "/billPayments", ["date": "2024-01-01", "lines": [["links": []]]])
         XCTAssertEqual(v1.status, 400)

@@ -60,7 +60,7 @@ final class SyncAPITests: XCTestCase {
         let unknownCompany = try await client.get("/companies/00000000-0000-0000-0000-000000000000/data/bills")
         XCTAssertEqual(unknownCompany.status, 404)
         XCTAssertEqual(unknownCompany.json["statusCode"], 404)
-        let unknownConnection = try await client.get("/companies/\(xero.id)/connections/nope/payables/bills")
+        let unknownConnection = try await client.get("/companies/\(xero.id)/connections/\(UUID().uuidString.lowercased())/payables/bills")
         XCTAssertEqual(unknownConnection.status, 404)
         let response1 = try await client.get(xero.data + "/bills/no-such-bill")
         XCTAssertEqual(response1.status, 404)
