@@ -18,5 +18,5 @@
 //
 // Files import one generated module each: both declare `Bill`, `BillPayment`, `SupplierRef`…,
 // and a file that saw both could not name them (the delivery file uses module selectors,
-// `CodatSyncPayables::Bill`). Types shared by both solutions (`Integration`, `BillPayMethod`,
+// `CodatSyncPayables.Bill`). Types shared by both solutions (`Integration`, `BillPayMethod`,
 // `CompanyConnection`, `PaymentKey`, the rules and errors) import neither.

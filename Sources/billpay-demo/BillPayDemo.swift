@@ -93,8 +93,8 @@ struct BillPayDemo: AsyncParsableCommand {
         var logger = Logger(label: "billpay-demo")
         logger.logLevel = verbose ? .debug : .error
         let options = ClientOptions(attemptTimeout: .seconds(30), logger: logger, requestLogLevel: .info)
-        let syncClient = CodatSyncPayables(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
-        let v1Client = CodatSyncPayablesV1(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
+        let syncClient = CodatSyncPayables.Client(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
+        let v1Client = CodatSyncPayablesV1.Client(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
 
         let sync = try await SyncBillPay.connect(client: syncClient, companyId: company, connectionId: connection)
         out.line("company: \(sync.company)")
@@ -113,10 +113,10 @@ struct BillPayDemo: AsyncParsableCommand {
 
     /// The error as a person can act on it (a refused key is named as such).
     static func explain(_ error: any Error) -> String {
-        if let error = error as? PayablesError<CodatSyncPayables::ErrorMessage> {
+        if let error = error as? PayablesError<CodatSyncPayables.ErrorMessage> {
             return hint(status: error.status) + "\(error)"
         }
-        if let error = error as? PayablesError<CodatSyncPayablesV1::ErrorMessage> {
+        if let error = error as? PayablesError<CodatSyncPayablesV1.ErrorMessage> {
             return hint(status: error.status) + "\(error)"
         }
         return "\(error)"

@@ -55,7 +55,7 @@ func runBenchmark(_ settings: BenchSettings) async throws {
     let companyId = company.id
 
     /// The generated client with its defaults (document retries, 60 s attempt timeout, logging at debug).
-    let client = CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport())
+    let client = CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport())
 
     /// The same request by hand: same session (`URLSession.shared`, which URLSessionTransport uses
     /// by default), same headers, same model, one shared decoder like the runtime's.

@@ -37,13 +37,13 @@ let quietLogger: Logger = {
     return logger
 }()
 
-func syncClient(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayables {
-    CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
+func syncClient(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayables.Client {
+    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
                       options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout, logger: quietLogger))
 }
 
-func v1Client(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayablesV1 {
-    CodatSyncPayablesV1(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
+func v1Client(_ sandbox: CodatSandbox, retry: RetryConfiguration? = nil, attemptTimeout: Duration = .seconds(20)) -> CodatSyncPayablesV1.Client {
+    CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: sandboxAuthHeader, transport: URLSessionTransport(),
                         options: ClientOptions(retry: retry, attemptTimeout: attemptTimeout, logger: quietLogger))
 }
 

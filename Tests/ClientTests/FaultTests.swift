@@ -7,8 +7,8 @@ import XCTest
 /// Retries, unknown outcomes, cancellation and redaction against faults the sandbox injects.
 /// The client runs with the document's own retry policy (`x-speakeasy-retries`).
 final class FaultTests: XCTestCase {
-    func client(_ sandbox: CodatSandbox, logs: LogCapture) -> CodatSyncPayables {
-        CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
+    func client(_ sandbox: CodatSandbox, logs: LogCapture) -> CodatSyncPayables.Client {
+        CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
                           options: ClientOptions(attemptTimeout: .seconds(20), logger: logs.logger))
     }
 
@@ -194,7 +194,7 @@ final class FaultTests: XCTestCase {
         let retry = RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(10), maxInterval: .milliseconds(20), maxElapsedTime: .seconds(30), exponent: 1.5),
                                        statuses: StatusSet(codes: [429]), retryConnectionErrors: true, maxAttempts: 3)
         let logs = LogCapture()
-        let codat = CodatSyncPayables(serverURL: url, authHeader: authHeader, transport: URLSessionTransport(),
+        let codat = CodatSyncPayables.Client(serverURL: url, authHeader: authHeader, transport: URLSessionTransport(),
                                       options: ClientOptions(retry: retry, attemptTimeout: .seconds(20), logger: logs.logger))
         let key = UUID().uuidString
         do {
@@ -251,7 +251,7 @@ final class FaultTests: XCTestCase {
     }
 
     /// An open bill of the company and a payment account in its currency.
-    private func payableBill(_ codat: CodatSyncPayables, _ company: SandboxCompany) async throws -> (bill: String, account: String) {
+    private func payableBill(_ codat: CodatSyncPayables.Client, _ company: SandboxCompany) async throws -> (bill: String, account: String) {
         let bills = try await codat.bills.list(companyId: company.id, connectionId: company.connectionId!, query: "status=Open")
         let bill = try XCTUnwrap(bills.results?.first { ($0.amountDue ?? 0) >= 20 })
         let options = try await codat.billPayments.getPaymentOptions(companyId: company.id, connectionId: company.connectionId!)

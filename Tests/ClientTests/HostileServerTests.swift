@@ -13,8 +13,8 @@ import XCTest
 /// Issue 10's findings against real servers on loopback: redirects to another origin and
 /// endless bodies. The clients are built as users build them (`URLSessionTransport()`).
 final class HostileServerTests: XCTestCase {
-    func client(_ server: URL, maxResponseBytes: Int = 256 * 1024 * 1024) -> CodatSyncPayables {
-        CodatSyncPayables(serverURL: server, authHeader: authHeader, transport: URLSessionTransport(),
+    func client(_ server: URL, maxResponseBytes: Int = 256 * 1024 * 1024) -> CodatSyncPayables.Client {
+        CodatSyncPayables.Client(serverURL: server, authHeader: authHeader, transport: URLSessionTransport(),
                           options: ClientOptions(attemptTimeout: .seconds(20), maxResponseBytes: maxResponseBytes))
     }
 

@@ -7,10 +7,10 @@ import XCTest
 /// The synchronous API's generated client against the sandbox over loopback: what reached
 /// the server (method, raw path, query, headers, body) and what came back.
 final class SyncClientTests: XCTestCase {
-    func client(_ sandbox: CodatSandbox, logs: LogCapture? = nil, retry: RetryConfiguration? = nil, key: String = authHeader) -> CodatSyncPayables {
+    func client(_ sandbox: CodatSandbox, logs: LogCapture? = nil, retry: RetryConfiguration? = nil, key: String = authHeader) -> CodatSyncPayables.Client {
         var options = ClientOptions(retry: retry, attemptTimeout: .seconds(20))
         if let logs { options.logger = logs.logger }
-        return CodatSyncPayables(serverURL: sandbox.baseURL, authHeader: key, transport: URLSessionTransport(), options: options)
+        return CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: key, transport: URLSessionTransport(), options: options)
     }
 
     func testCompaniesConnectionsAndOutstandingBills() async throws {

@@ -9,8 +9,8 @@ import XCTest
 /// The asynchronous API's generated client against the sandbox: page-based lists, data
 /// endpoints, push endpoints and a push operation's life.
 final class V1ClientTests: XCTestCase {
-    func client(_ sandbox: CodatSandbox) -> CodatSyncPayablesV1 {
-        CodatSyncPayablesV1(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
+    func client(_ sandbox: CodatSandbox) -> CodatSyncPayablesV1.Client {
+        CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
                             options: ClientOptions(attemptTimeout: .seconds(20)))
     }
 
@@ -142,7 +142,7 @@ final class V1ClientTests: XCTestCase {
     func testAnUndecodableBodyAndAnUndocumentedStatusThrowTheModulesError() async throws {
         let sandbox = try await startSandbox(self)
         let xero = try XCTUnwrap(sandbox.company(.xero))
-        let codat = CodatSyncPayablesV1(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
+        let codat = CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: authHeader, transport: URLSessionTransport(),
                                         middlewares: [CorruptingMiddleware()])
         do {
             _ = try await codat.bills.list(companyId: xero.id, pageSize: 100)

@@ -24,7 +24,7 @@ final class ModelTypeTests: XCTestCase {
     // MARK: Decimal money
 
     func testV1BillMoneyIsDecimal() throws {
-        let bill = try Self.decode(CodatSyncPayablesV1::Bill.self, """
+        let bill = try Self.decode(CodatSyncPayablesV1.Bill.self, """
             {"issueDate": "2023-02-09T00:00:00", "status": "Open", "subTotal": 1, "taxAmount": 0.1,
              "totalAmount": \(Self.precise), "amountDue": 0.3, "currencyRate": \(Self.rate)}
             """)
@@ -45,7 +45,7 @@ final class ModelTypeTests: XCTestCase {
     }
 
     func testSyncBillMoneyIsDecimal() throws {
-        let bill = try Self.decode(CodatSyncPayables::Bill.self, """
+        let bill = try Self.decode(CodatSyncPayables.Bill.self, """
             {"supplierRef": {"id": "1"}, "issueDate": "2023-02-09", "dueDate": "2023-03-09", "currency": "GBP",
              "status": "Open", "totalAmount": \(Self.precise), "amountDue": 0.3, "currencyRate": \(Self.rate)}
             """)
@@ -59,7 +59,7 @@ final class ModelTypeTests: XCTestCase {
     }
 
     func testV1BillPaymentAmountsAreDecimal() throws {
-        let payment = try Self.decode(CodatSyncPayablesV1::BillPayment.self, """
+        let payment = try Self.decode(CodatSyncPayablesV1.BillPayment.self, """
             {"date": "2023-04-17T00:00:00", "totalAmount": \(Self.precise), "currencyRate": \(Self.rate),
              "lines": [{"amount": 45.1, "links": [{"type": "Bill", "id": "1", "amount": -0.3, "currencyRate": 0.781}]}]}
             """)
@@ -82,7 +82,7 @@ final class ModelTypeTests: XCTestCase {
     }
 
     func testSyncBillPaymentAmountsAreDecimal() throws {
-        let payment = try Self.decode(CodatSyncPayables::BillPayment.self, """
+        let payment = try Self.decode(CodatSyncPayables.BillPayment.self, """
             {"amount": \(Self.precise), "currencyRate": \(Self.rate), "date": "2023-04-17T00:00:00"}
             """)
         let amount: Decimal? = payment.amount
@@ -98,39 +98,39 @@ final class ModelTypeTests: XCTestCase {
         let json = """
             {"issueDate": "2023-02-09T00:00:00", "status": "SomethingNew", "subTotal": 0, "taxAmount": 0, "totalAmount": 0}
             """
-        let bill = try Self.decode(CodatSyncPayablesV1::Bill.self, json)
-        let status: CodatSyncPayablesV1::BillStatus = bill.status
+        let bill = try Self.decode(CodatSyncPayablesV1.Bill.self, json)
+        let status: CodatSyncPayablesV1.BillStatus = bill.status
         XCTAssertEqual(status, .undocumented("SomethingNew"))
         XCTAssertEqual(status.rawValue, "SomethingNew")
         XCTAssertTrue(try Self.encode(bill).contains("\"status\":\"SomethingNew\""))
         XCTAssertEqual(try Self.encode(status), "\"SomethingNew\"")
         // Documented values still map to their cases and back.
-        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1::BillStatus.self, "\"Open\""), .open)
-        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1::BillStatus.open), "\"Open\"")
-        XCTAssertFalse(CodatSyncPayablesV1::BillStatus.documentedCases.contains(.undocumented("SomethingNew")))
+        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1.BillStatus.self, "\"Open\""), .open)
+        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1.BillStatus.open), "\"Open\"")
+        XCTAssertFalse(CodatSyncPayablesV1.BillStatus.documentedCases.contains(.undocumented("SomethingNew")))
     }
 
     func testSyncBillStatusIsOpenEnum() throws {
-        let bill = try Self.decode(CodatSyncPayables::Bill.self, """
+        let bill = try Self.decode(CodatSyncPayables.Bill.self, """
             {"supplierRef": {"id": "1"}, "issueDate": "2023-02-09", "dueDate": "2023-03-09", "currency": "GBP", "status": "SomethingNew"}
             """)
-        let status: CodatSyncPayables::BillStatus = bill.status
+        let status: CodatSyncPayables.BillStatus = bill.status
         XCTAssertEqual(status, .undocumented("SomethingNew"))
         XCTAssertTrue(try Self.encode(bill).contains("\"status\":\"SomethingNew\""))
     }
 
     func testV1SupplierStatusIsOpenEnum() throws {
-        let supplier = try Self.decode(CodatSyncPayablesV1::Supplier.self, #"{"supplierName": "Acme", "status": "SomethingNew"}"#)
-        let status: CodatSyncPayablesV1::SupplierStatus = supplier.status
+        let supplier = try Self.decode(CodatSyncPayablesV1.Supplier.self, #"{"supplierName": "Acme", "status": "SomethingNew"}"#)
+        let status: CodatSyncPayablesV1.SupplierStatus = supplier.status
         XCTAssertEqual(status, .undocumented("SomethingNew"))
         XCTAssertTrue(try Self.encode(supplier).contains("\"status\":\"SomethingNew\""))
-        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1::SupplierStatus.self, "\"Active\""), .active)
-        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1::SupplierStatus.archived), "\"Archived\"")
+        XCTAssertEqual(try Self.decode(CodatSyncPayablesV1.SupplierStatus.self, "\"Active\""), .active)
+        XCTAssertEqual(try Self.encode(CodatSyncPayablesV1.SupplierStatus.archived), "\"Archived\"")
     }
 
     func testSyncSupplierStatusIsOpenEnum() throws {
-        let supplier = try Self.decode(CodatSyncPayables::Supplier.self, #"{"supplierName": "Acme", "status": "SomethingNew"}"#)
-        let status: CodatSyncPayables::SupplierStatus? = supplier.status
+        let supplier = try Self.decode(CodatSyncPayables.Supplier.self, #"{"supplierName": "Acme", "status": "SomethingNew"}"#)
+        let status: CodatSyncPayables.SupplierStatus? = supplier.status
         XCTAssertEqual(status, .undocumented("SomethingNew"))
         XCTAssertTrue(try Self.encode(supplier).contains("\"status\":\"SomethingNew\""))
     }

@@ -10,7 +10,7 @@ import Foundation
 /// the record once Codat has applied the push (or throws its validation errors).
 ///
 /// ```swift
-/// let v1 = CodatSyncPayablesV1(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
+/// let v1 = CodatSyncPayablesV1.Client(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
 /// let billPay = try await AsyncBillPay.connect(client: v1)
 /// let bill = try await billPay.outstandingBills()[0]
 /// let account = try await billPay.bankAccounts()[0]
@@ -22,7 +22,7 @@ import Foundation
 /// `DeliveryPolicy` and `AtMostOnce.swift`).
 public struct AsyncBillPay: Sendable {
     /// The generated client the workflows call.
-    public let client: CodatSyncPayablesV1
+    public let client: CodatSyncPayablesV1.Client
     /// The company and connection worked on.
     public let company: CompanyConnection
     /// Builds the guides' payments; its validator checks every payment before it is sent.
@@ -41,7 +41,7 @@ public struct AsyncBillPay: Sendable {
     ///   - locationsAreMandatory: NetSuite: the company makes locations mandatory, so a payment's
     ///     `reference` must be a `location-` tracking category.
     ///   - locationIds: NetSuite: the company's location tracking categories (see `locations()`).
-    public init(client: CodatSyncPayablesV1, company: CompanyConnection, locationsAreMandatory: Bool = false,
+    public init(client: CodatSyncPayablesV1.Client, company: CompanyConnection, locationsAreMandatory: Bool = false,
                 locationIds: Set<String>? = nil, polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy()) {
         self.client = client
         self.company = company
@@ -53,7 +53,7 @@ public struct AsyncBillPay: Sendable {
 
     /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
     /// company's first connection); the connection's platform names the integration.
-    public static func connect(client: CodatSyncPayablesV1, companyId: String? = nil, connectionId: String? = nil,
+    public static func connect(client: CodatSyncPayablesV1.Client, companyId: String? = nil, connectionId: String? = nil,
                                polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy()) async throws -> AsyncBillPay {
         if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
         let company: Company

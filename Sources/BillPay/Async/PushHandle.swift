@@ -52,12 +52,12 @@ public struct PushHandle<Record: Sendable>: Sendable {
     }
 
     let source: Source
-    let client: CodatSyncPayablesV1
+    let client: CodatSyncPayablesV1.Client
     let polling: PushPolling
     /// Reads the record once the operation succeeded (its `changes` name the record).
     let fetch: @Sendable (PushOperation) async throws -> Record
 
-    init(companyId: String, source: Source, delivery: DeliveryReport?, client: CodatSyncPayablesV1,
+    init(companyId: String, source: Source, delivery: DeliveryReport?, client: CodatSyncPayablesV1.Client,
          polling: PushPolling, fetch: @escaping @Sendable (PushOperation) async throws -> Record) {
         self.companyId = companyId
         self.source = source

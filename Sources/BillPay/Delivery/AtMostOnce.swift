@@ -233,8 +233,8 @@ enum AtMostOnce {
 
     /// Whether a synchronous payment of `payment` was recorded on the bill, from the bill read
     /// just before sending and the bill read after the ambiguous failure.
-    static func syncFinding(before: CodatSyncPayables::Bill, after: CodatSyncPayables::Bill?,
-                            payment: CodatSyncPayables::BillPaymentPrototype) -> DeliveryFinding<CodatSyncPayables::Bill> {
+    static func syncFinding(before: CodatSyncPayables.Bill, after: CodatSyncPayables.Bill?,
+                            payment: CodatSyncPayables.BillPaymentPrototype) -> DeliveryFinding<CodatSyncPayables.Bill> {
         guard let after else { return .undetermined("the bill is no longer listed") }
         guard let dueBefore = before.amountDue, let dueAfter = after.amountDue else {
             return .undetermined("the bill has no amountDue to compare")
@@ -265,7 +265,7 @@ enum AtMostOnce {
     /// Looks for a v1 record carrying `marker`; when none is found, waits for the company's
     /// pending push operations of `dataType` (one of them may be the record's) and looks again.
     static func v1Finding<Record: Sendable>(
-        client: CodatSyncPayablesV1, companyId: String, connectionId: String, dataType: CodatSyncPayablesV1::DataType,
+        client: CodatSyncPayablesV1.Client, companyId: String, connectionId: String, dataType: CodatSyncPayablesV1.DataType,
         policy: DeliveryPolicy, find: () async throws -> Record?
     ) async throws -> DeliveryFinding<Record> {
         if let record = try await find() { return .recorded(record) }

@@ -6,7 +6,7 @@ import Foundation
 /// creation, and the payment of one bill, in full or in part.
 ///
 /// ```swift
-/// let codat = CodatSyncPayables(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
+/// let codat = CodatSyncPayables.Client(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
 /// let billPay = try await SyncBillPay.connect(client: codat)          // first company, first connection
 /// let bills = try await billPay.outstandingBills()
 /// let accounts = try await billPay.paymentAccounts()
@@ -16,14 +16,14 @@ import Foundation
 /// Every payment is recorded at most once (see `DeliveryPolicy` and `AtMostOnce.swift`).
 public struct SyncBillPay: Sendable {
     /// The generated client the workflows call.
-    public let client: CodatSyncPayables
+    public let client: CodatSyncPayables.Client
     /// The company and connection worked on.
     public let company: CompanyConnection
     /// How payments are delivered after an ambiguous failure.
     public var delivery: DeliveryPolicy
 
     /// Works on a known company and connection (see `connect` to choose them from the server).
-    public init(client: CodatSyncPayables, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy()) {
+    public init(client: CodatSyncPayables.Client, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy()) {
         self.client = client
         self.company = company
         self.delivery = delivery
@@ -31,7 +31,7 @@ public struct SyncBillPay: Sendable {
 
     /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
     /// company's first connection); the connection's platform names the integration.
-    public static func connect(client: CodatSyncPayables, companyId: String? = nil, connectionId: String? = nil,
+    public static func connect(client: CodatSyncPayables.Client, companyId: String? = nil, connectionId: String? = nil,
                                delivery: DeliveryPolicy = DeliveryPolicy()) async throws -> SyncBillPay {
         if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
         let company: Company

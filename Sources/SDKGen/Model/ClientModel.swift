@@ -2,7 +2,7 @@
 /// methods (from operations). Every name, type and literal is decided; `Client.mustache`
 /// only lays it out.
 public struct ClientDeclaration: Sendable {
-    /// The client type's name (the module's name).
+    /// The module's name: the client type is `<name>.Client`, its error `<name>Error`.
     public var name: String
     public var doc: [String]
     /// The first `servers` entry (variables at their defaults), as a literal body.

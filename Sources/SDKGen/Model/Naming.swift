@@ -31,13 +31,16 @@ public enum Naming {
         "JSONCoding", "JSONValue", "MultipartFile", "MultipartForm", "OperationRequest", "PageCursor", "Paginated",
         "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "Redaction",
         "RequestBody", "ResponseParts", "RetryConfiguration", "StatusSet", "TransportErrors",
+        "PaginationError", "PayablesURLSessionTransport", "RateLimit", "ResponseTooLargeError",
         // Declared by the templates.
         "Indirect",
     ]
 
-    /// Type names a module declares besides its models: the client, its error alias, the schema table.
+    /// Type names a module declares besides its models: the client (`Client`), its error alias, the
+    /// schema table; and the module's own name, which a type must not shadow (`Module.Bill` must
+    /// name the model).
     static func moduleTypeNames(_ module: String) -> Set<String> {
-        [module, module + "Error", module + "Schemas"]
+        [module, "Client", module + "Error", module + "Schemas"]
     }
 
     /// Members every generated string enum declares (a case must not take one of these names).

@@ -7,7 +7,7 @@ import Foundation
 import OpenAPIURLSession
 
 let sandbox = try await CodatSandbox.start()
-let codat = CodatSyncPayables(
+let codat = CodatSyncPayables.Client(
     serverURL: sandbox.baseURL,
     authHeader: "Basic " + Data("example-api-key".utf8).base64EncodedString(),
     transport: URLSessionTransport()

@@ -9,7 +9,7 @@ guard arguments.count == 3, let server = URL(string: arguments[1]) else {
     print("usage: ListBills SERVER_URL API_KEY")
     exit(2)
 }
-let codat = CodatSyncPayables(
+let codat = CodatSyncPayables.Client(
     serverURL: server,
     authHeader: "Basic " + Data(arguments[2].utf8).base64EncodedString(),
     transport: URLSessionTransport()

@@ -3,16 +3,16 @@ import Foundation
 import OpenAPIRuntime
 import PayablesRuntime
 
-/// The error every `Shop` method throws once a request has been sent: status, headers,
+/// The error every `Client` method throws once a request has been sent: status, headers,
 /// raw body and the decoded error body; or a decoding failure, a lost connection, a timeout.
 public typealias ShopError = PayablesError<Problem>
 
 /// Client fixture
 ///
 /// ```swift
-/// let client = Shop(apiKey: "...", transport: URLSessionTransport())
+/// let client = Shop.Client(apiKey: "...", transport: URLSessionTransport())
 /// ```
-public struct Shop: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The document's first server.
     public static let defaultServerURL = URL(string: "https://eu.shop.example/api")!
 
@@ -42,7 +42,7 @@ public struct Shop: Sendable, CustomStringConvertible, CustomDebugStringConverti
     ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
     ///   - middlewares: Run around every attempt, in order.
     ///   - options: Retries, timeouts, logging.
-    public init(serverURL: URL = Shop.defaultServerURL, apiKey: String, transport: any ClientTransport,
+    public init(serverURL: URL = Client.defaultServerURL, apiKey: String, transport: any ClientTransport,
                 middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
         core = ClientCore(
             serverURL: serverURL,
@@ -51,11 +51,11 @@ public struct Shop: Sendable, CustomStringConvertible, CustomDebugStringConverti
         )
     }
 
-    public var description: String { "Shop " + core.description }
+    public var description: String { "Shop.Client " + core.description }
     public var debugDescription: String { description }
 }
 
-extension Shop {
+extension Client {
     /// Orders placed in the shop.
     public struct OrdersResource: Sendable {
         let core: ClientCore
@@ -157,7 +157,7 @@ extension Shop {
     }
 }
 
-extension Shop {
+extension Client {
     /// Files
     public struct FilesResource: Sendable {
         let core: ClientCore
@@ -251,7 +251,7 @@ extension Shop {
     }
 }
 
-extension Shop {
+extension Client {
     /// General
     public struct GeneralResource: Sendable {
         let core: ClientCore

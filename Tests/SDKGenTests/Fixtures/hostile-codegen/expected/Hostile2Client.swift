@@ -3,7 +3,7 @@ import Foundation
 import OpenAPIRuntime
 import PayablesRuntime
 
-/// The error every `Hostile2` method throws once a request has been sent: status, headers,
+/// The error every `Client` method throws once a request has been sent: status, headers,
 /// raw body and the decoded error body; or a decoding failure, a lost connection, a timeout.
 public typealias Hostile2Error = PayablesError<JSONValue>
 
@@ -14,9 +14,9 @@ public typealias Hostile2Error = PayablesError<JSONValue>
 /// Client docs with bidi and zerowidth
 ///
 /// ```swift
-/// let client = Hostile2(transport: URLSessionTransport())
+/// let client = Hostile2.Client(transport: URLSessionTransport())
 /// ```
-public struct Hostile2: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The document's first server.
     public static let defaultServerURL = URL(string: "https://api.example.com/v1")!
 
@@ -39,7 +39,7 @@ public struct Hostile2: Sendable, CustomStringConvertible, CustomDebugStringConv
     ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
     ///   - middlewares: Run around every attempt, in order.
     ///   - options: Retries, timeouts, logging.
-    public init(serverURL: URL = Hostile2.defaultServerURL, transport: any ClientTransport,
+    public init(serverURL: URL = Client.defaultServerURL, transport: any ClientTransport,
                 middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
         core = ClientCore(
             serverURL: serverURL,
@@ -48,11 +48,11 @@ public struct Hostile2: Sendable, CustomStringConvertible, CustomDebugStringConv
         )
     }
 
-    public var description: String { "Hostile2 " + core.description }
+    public var description: String { "Hostile2.Client " + core.description }
     public var debugDescription: String { description }
 }
 
-extension Hostile2 {
+extension Client {
     /// Things
     public struct ThingsResource2: Sendable {
         let core: ClientCore

@@ -3,16 +3,16 @@ import Foundation
 import OpenAPIRuntime
 import PayablesRuntime
 
-/// The error every `Hostile` method throws once a request has been sent: status, headers,
+/// The error every `Client` method throws once a request has been sent: status, headers,
 /// raw body and the decoded error body; or a decoding failure, a lost connection, a timeout.
 public typealias HostileError = PayablesError<JSONValue>
 
 /// Hostile */ """ fixture
 ///
 /// ```swift
-/// let client = Hostile(transport: URLSessionTransport())
+/// let client = Hostile.Client(transport: URLSessionTransport())
 /// ```
-public struct Hostile: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The document's first server.
     public static let defaultServerURL = URL(string: "http://localhost")!
 
@@ -27,7 +27,7 @@ public struct Hostile: Sendable, CustomStringConvertible, CustomDebugStringConve
     ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
     ///   - middlewares: Run around every attempt, in order.
     ///   - options: Retries, timeouts, logging.
-    public init(serverURL: URL = Hostile.defaultServerURL, transport: any ClientTransport,
+    public init(serverURL: URL = Client.defaultServerURL, transport: any ClientTransport,
                 middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
         core = ClientCore(
             serverURL: serverURL,
@@ -36,6 +36,6 @@ public struct Hostile: Sendable, CustomStringConvertible, CustomDebugStringConve
         )
     }
 
-    public var description: String { "Hostile " + core.description }
+    public var description: String { "Hostile.Client " + core.description }
     public var debugDescription: String { description }
 }

@@ -3,16 +3,16 @@ import Foundation
 import OpenAPIRuntime
 import PayablesRuntime
 
-/// The error every `NestedRefs` method throws once a request has been sent: status, headers,
+/// The error every `Client` method throws once a request has been sent: status, headers,
 /// raw body and the decoded error body; or a decoding failure, a lost connection, a timeout.
 public typealias NestedRefsError = PayablesError<JSONValue>
 
 /// Nested refs
 ///
 /// ```swift
-/// let client = NestedRefs(transport: URLSessionTransport())
+/// let client = NestedRefs.Client(transport: URLSessionTransport())
 /// ```
-public struct NestedRefs: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The document's first server.
     public static let defaultServerURL = URL(string: "http://localhost")!
 
@@ -30,7 +30,7 @@ public struct NestedRefs: Sendable, CustomStringConvertible, CustomDebugStringCo
     ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
     ///   - middlewares: Run around every attempt, in order.
     ///   - options: Retries, timeouts, logging.
-    public init(serverURL: URL = NestedRefs.defaultServerURL, transport: any ClientTransport,
+    public init(serverURL: URL = Client.defaultServerURL, transport: any ClientTransport,
                 middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
         core = ClientCore(
             serverURL: serverURL,
@@ -39,11 +39,11 @@ public struct NestedRefs: Sendable, CustomStringConvertible, CustomDebugStringCo
         )
     }
 
-    public var description: String { "NestedRefs " + core.description }
+    public var description: String { "NestedRefs.Client " + core.description }
     public var debugDescription: String { description }
 }
 
-extension NestedRefs {
+extension Client {
     /// General
     public struct GeneralResource: Sendable {
         let core: ClientCore

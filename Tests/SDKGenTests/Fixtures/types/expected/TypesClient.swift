@@ -3,16 +3,16 @@ import Foundation
 import OpenAPIRuntime
 import PayablesRuntime
 
-/// The error every `Types` method throws once a request has been sent: status, headers,
+/// The error every `Client` method throws once a request has been sent: status, headers,
 /// raw body and the decoded error body; or a decoding failure, a lost connection, a timeout.
 public typealias TypesError = PayablesError<JSONValue>
 
 /// Types
 ///
 /// ```swift
-/// let client = Types(transport: URLSessionTransport())
+/// let client = Types.Client(transport: URLSessionTransport())
 /// ```
-public struct Types: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The document's first server.
     public static let defaultServerURL = URL(string: "http://localhost")!
 
@@ -27,7 +27,7 @@ public struct Types: Sendable, CustomStringConvertible, CustomDebugStringConvert
     ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
     ///   - middlewares: Run around every attempt, in order.
     ///   - options: Retries, timeouts, logging.
-    public init(serverURL: URL = Types.defaultServerURL, transport: any ClientTransport,
+    public init(serverURL: URL = Client.defaultServerURL, transport: any ClientTransport,
                 middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
         core = ClientCore(
             serverURL: serverURL,
@@ -36,6 +36,6 @@ public struct Types: Sendable, CustomStringConvertible, CustomDebugStringConvert
         )
     }
 
-    public var description: String { "Types " + core.description }
+    public var description: String { "Types.Client " + core.description }
     public var debugDescription: String { description }
 }
