@@ -37,6 +37,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // `swift package generate-documentation`: the DocC catalogs (Benchmarks/docs.sh). A command
+        // plugin: compiled only when that command runs, never by `swift build` or `swift test`.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
