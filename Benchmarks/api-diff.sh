@@ -105,7 +105,8 @@ dump new "$NEW"
     || { cat "$WORK/diagnose.log" >&2; fail "swift-api-digester could not compare the versions"; }
 
 # The digester prints every section header; keep those with entries.
-echo "API changes of $MODULE that break its users: $(name_of "$OLD")@$OLD -> $(name_of "$NEW")@$NEW"
+label() { [[ -f $1 ]] && echo "$1" || echo "$REPO_PATH@$1"; }
+echo "API changes of $MODULE that break its users: $(label "$OLD") -> $(label "$NEW")"
 awk '
     /^\/\* .* \*\/$/ { header = $0; printed = 0; next }
     NF == 0 { next }

@@ -22,10 +22,10 @@ final class APIDiffTests: XCTestCase {
             XCTAssertTrue(lines.contains { l in fragments.allSatisfy { l.contains($0) } },
                           "\(what) is not reported (a line with \(fragments)):\n\(report)", line: line)
         }
-        assertListed(["Bill.note", "removed"], "the removed property")
-        assertListed(["Bill.amountDue", "Decimal", "String"], "the retyped property")
-        assertListed(["list(companyId:", "connectionId"], "the new required parameter")
-        assertListed(["BillStatus.void", "removed"], "the removed enum case")
+        assertListed(["Var Bill.note", "removed"], "the removed property")
+        assertListed(["Var Bill.amountDue", "type change", "Decimal", "String"], "the retyped property")
+        assertListed(["listBills(companyId:options:)", "renamed", "listBills(companyId:connectionId:options:)"], "the new required parameter")
+        assertListed(["EnumElement BillStatus.void", "removed"], "the removed enum case")
         XCTAssertFalse(report.contains("supplierName"), "an added optional property breaks nobody:\n\(report)")
     }
 
