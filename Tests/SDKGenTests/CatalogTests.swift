@@ -40,9 +40,10 @@ final class CatalogTests: XCTestCase {
                      "``Shop/Order``"] {
             XCTAssertTrue(page.contains(link), "\(link) missing from:\n\(page)")
         }
-        XCTAssertTrue(page.contains("`list`, `create`"), "the methods of a resource, in order:\n\(page)")
-        XCTAssertTrue(page.contains("let codat = Shop.Shop(transport: URLSessionTransport())") || page.contains("let codat = Shop.Shop("),
-                      "a client made in a code sample:\n\(page)")
+        XCTAssertTrue(page.contains("``Shop/Shop/orders``: Orders placed in the shop. (`list`, `createOrder`, `get`, `cancel`)"),
+                      "a resource with its summary and its methods, in order:\n\(page)")
+        XCTAssertTrue(page.contains("let client = Shop.Shop(apiKey: \"…\", transport: URLSessionTransport())"),
+                      "a client made with the document's credentials:\n\(page)")
     }
 
     func testATemplateFolderWithoutTheCatalogTemplateIsAnErrorThatNamesIt() throws {
