@@ -67,6 +67,11 @@ if [[ -z $CONFIG && -z $MODULE ]]; then
 fi
 MODULE=${MODULE:-$( [[ -n $CONFIG ]] && sed -n 's/.*"module": *"\([^"]*\)".*/\1/p' "$CONFIG" | head -1 || echo API)}
 
+# The two documents first: a bad version fails before anything is built.
+mkdir -p "$WORK/old" "$WORK/new"
+resolve "$OLD" "$WORK/old/$(name_of "$OLD")"
+resolve "$NEW" "$WORK/new/$(name_of "$NEW")"
+
 # Tools: payables-gen and the modules generated code imports.
 if [[ -z ${PAYABLES_GEN:-} || -z ${RUNTIME_MODULES:-} ]]; then
     (cd "$ROOT" && swift build --scratch-path .build-apidiff --product payables-gen >"$WORK/build.log" 2>&1 \
@@ -83,7 +88,6 @@ fi
 dump() {
     local label=$1 version=$2 dir="$WORK/$1"
     mkdir -p "$dir/gen" "$dir/module"
-    resolve "$version" "$dir/$(name_of "$version")"
     local config_args=()
     [[ -n $CONFIG ]] && config_args=(--config "$CONFIG")
     "$PAYABLES_GEN" generate "$dir/$(name_of "$version")" "${config_args[@]}" --module "$MODULE" \
