@@ -8,7 +8,7 @@ struct PayablesGen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payables-gen",
         abstract: "Reads OpenAPI 3.0/3.1 documents and generates Swift SDK modules.",
-        subcommands: [Lint.self, Generate.self]
+        subcommands: [Lint.self, Generate.self, Docs.self]
     )
 }
 

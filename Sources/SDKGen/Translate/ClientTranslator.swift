@@ -261,9 +261,21 @@ extension ModelTranslator {
         let successDeclaration = success ?? SuccessDeclaration(kind: .empty, type: .named("Void"), statuses: Array(200...299), acceptLiteral: "*/*")
 
         var doc = Naming.docLines([op.summary ?? "", op.description ?? ""].filter { !$0.isEmpty }.joined(separator: "\n\n"))
-        for p in ordered where !p.doc.isEmpty {
-            doc.append(" - Parameter \(p.label.replacingOccurrences(of: "`", with: "")):" + p.doc.joined(separator: " "))
+        // DocC wants every parameter of a method documented once one is: each argument, the body
+        // (or its parts), then `options`, with a plain description where the document has none.
+        func parameterDoc(_ label: String, _ lines: [String], otherwise: String) -> String {
+            " - Parameter \(label.replacingOccurrences(of: "`", with: "")):" + (lines.isEmpty ? " " + otherwise : lines.joined(separator: " "))
         }
+        for p in ordered {
+            doc.append(parameterDoc(p.label, p.doc, otherwise: "The \(p.location.rawValue) parameter `\(p.nameLiteral)`."))
+        }
+        if let body {
+            switch body.kind {
+            case .json, .bytes: doc.append(parameterDoc("body", body.doc, otherwise: "The request body."))
+            case .multipart: doc += body.parts.map { parameterDoc($0.label, $0.doc, otherwise: "The form part `\($0.nameLiteral)`.") }
+            }
+        }
+        doc.append(" - Parameter options: Retries, time limits and extra headers for this call.")
         return OperationDeclaration(
             methodName: Naming.keywords.contains(methodName) ? "`\(methodName)`" : methodName, doc: doc, deprecated: op.deprecated,
             operationIDLiteral: Naming.stringLiteralBody(op.operationId ?? "\(op.method.rawValue) \(op.path)"),

@@ -62,7 +62,11 @@ extension Client {
 
         /// List orders
         /// - Parameter storeId: The store.
+        /// - Parameter pageNumber: The query parameter `pageNumber`.
         /// - Parameter query: Filter, e.g. `status=Open`.
+        /// - Parameter status: The query parameter `status`.
+        /// - Parameter xTraceId: The header parameter `X-Trace-Id`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func list(storeId: String, pageNumber: Int32? = nil, query: String? = nil, status: OrderStatus? = nil, xTraceId: String? = nil, options: CallOptions = CallOptions()) async throws -> Orders {
             var request = try OperationRequest(
                 operationID: "list-orders", method: .get, pathTemplate: "/stores/{storeId}/orders",
@@ -99,6 +103,9 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter idempotencyKey: The header parameter `Idempotency-Key`.
+        /// - Parameter body: The request body.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func createOrder(storeId: String, idempotencyKey: String, body: Order, options: CallOptions = CallOptions()) async throws -> Order {
             var request = try OperationRequest(
                 operationID: "create-order", method: .post, pathTemplate: "/stores/{storeId}/orders",
@@ -119,6 +126,9 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter orderId: The path parameter `orderId`.
+        /// - Parameter kind: The path parameter `kind`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         @available(*, deprecated)
         public func get(storeId: String, orderId: String, kind: OrderStatus, options: CallOptions = CallOptions()) async throws -> Order {
             var request = try OperationRequest(
@@ -138,6 +148,8 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter orderId: The path parameter `orderId`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func cancel(storeId: String, orderId: String, options: CallOptions = CallOptions()) async throws {
             var request = try OperationRequest(
                 operationID: "cancel-order", method: .delete, pathTemplate: "/stores/{storeId}/orders/{orderId}",
@@ -163,6 +175,8 @@ extension Client {
         let core: ClientCore
 
         /// - Parameter storeId: The store.
+        /// - Parameter continuationToken: The query parameter `continuationToken`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func listFiles(storeId: String, continuationToken: String? = nil, options: CallOptions = CallOptions()) async throws -> ListStoreFilesResponse {
             var request = try OperationRequest(
                 operationID: "list-store-files", method: .get, pathTemplate: "/stores/{storeId}/files",
@@ -191,6 +205,9 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter file: The form part `file`.
+        /// - Parameter label: The form part `label`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func uploadStoreFile(storeId: String, file: MultipartFile? = nil, label: String? = nil, options: CallOptions = CallOptions()) async throws -> StoredFile {
             var request = try OperationRequest(
                 operationID: "upload-store-file", method: .post, pathTemplate: "/stores/{storeId}/files",
@@ -213,6 +230,8 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter fileId: The path parameter `fileId`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func get(storeId: String, fileId: String, options: CallOptions = CallOptions()) async throws -> Data {
             var request = try OperationRequest(
                 operationID: "get-file-content", method: .get, pathTemplate: "/stores/{storeId}/files/{fileId}/content",
@@ -231,6 +250,9 @@ extension Client {
         }
 
         /// - Parameter storeId: The store.
+        /// - Parameter fileId: The path parameter `fileId`.
+        /// - Parameter body: The request body.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func putFileContent(storeId: String, fileId: String, body: Data, options: CallOptions = CallOptions()) async throws {
             var request = try OperationRequest(
                 operationID: "put-file-content", method: .put, pathTemplate: "/stores/{storeId}/files/{fileId}/content",
@@ -256,6 +278,7 @@ extension Client {
     public struct GeneralResource: Sendable {
         let core: ClientCore
 
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func health(options: CallOptions = CallOptions()) async throws {
             var request = try OperationRequest(
                 operationID: "health", method: .get, pathTemplate: "/health",

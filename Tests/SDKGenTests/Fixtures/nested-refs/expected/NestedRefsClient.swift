@@ -48,6 +48,7 @@ extension Client {
     public struct GeneralResource: Sendable {
         let core: ClientCore
 
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func listSuppliers(options: CallOptions = CallOptions()) async throws -> Suppliers {
             var request = try OperationRequest(
                 operationID: "list-suppliers", method: .get, pathTemplate: "/suppliers",

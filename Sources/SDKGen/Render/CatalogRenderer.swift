@@ -1,0 +1,94 @@
+import Foundation
+import OpenAPIDocument
+
+/// A generated module's DocC landing page (`Generated/<Module>/<Module>.docc/<Module>.md`),
+/// rendered from `Catalog.md.mustache` with the same `SDKModel` the Swift files come from.
+///
+/// SwiftPM reads a target's `.docc` catalog from its sources when the package loads, before any
+/// build plugin runs, so the page is written by `payables-gen docs` and committed; a test
+/// renders it again and compares (it cannot drift from the document or the templates).
+public enum CatalogRenderer {
+    /// The template (in the template folder) the landing page is rendered from.
+    public static let templateName = "Catalog.md"
+
+    /// Reads the document, translates it as `Generator.generate` does, and renders the page.
+    /// `text` is nil when the document or its translation has errors (see `diagnostics`).
+    public static func render(specPath: String, config: GeneratorConfig, templatesFolder: String) throws -> (text: String?, diagnostics: [Diagnostic]) {
+        let loaded = DocumentLoader.load(path: specPath)
+        var diagnostics = loaded.diagnostics
+        guard let document = loaded.document, !loaded.hasErrors else { return (nil, diagnostics) }
+        let (model, translationDiagnostics) = ModelTranslator.translate(document, config: config)
+        diagnostics += translationDiagnostics
+        if translationDiagnostics.contains(where: { $0.severity == .error }) { return (nil, diagnostics) }
+        let renderer = try TemplateRenderer(folder: templatesFolder)
+        let text = try renderer.renderCatalog(model, specFileName: URL(fileURLWithPath: specPath).lastPathComponent)
+        return (text, diagnostics)
+    }
+
+    /// Where `payables-gen docs` writes the page for a module whose config is in `configFolder`.
+    public static func defaultOutputPath(configFolder: String, module: String) -> String {
+        URL(fileURLWithPath: configFolder).appendingPathComponent("\(module).docc/\(module).md").path
+    }
+}
+
+extension TemplateRenderer {
+    /// Renders the landing page; the template folder must have `Catalog.md.mustache`.
+    public func renderCatalog(_ model: SDKModel, specFileName: String) throws -> String {
+        guard library.getTemplate(named: CatalogRenderer.templateName) != nil else {
+            throw RenderError(description: "error: the template folder lacks \(CatalogRenderer.templateName).mustache (the DocC landing page)")
+        }
+        guard let text = library.render(model.catalogContext(specFileName: specFileName), withTemplate: CatalogRenderer.templateName) else {
+            throw RenderError(description: "error: template '\(CatalogRenderer.templateName)' failed to render")
+        }
+        return text
+    }
+}
+
+extension SDKModel {
+    /// The models a caller meets first: request bodies, responses and the elements of paged
+    /// lists, in the order the client's resources use them (declared types only, each once).
+    public var mainModels: [String] {
+        let declared = Set(types.map(\.name))
+        var seen = Set<String>(), ordered: [String] = []
+        for resource in client.resources {
+            for operation in resource.operations {
+                var refs: [TypeRef] = []
+                if let body = operation.body, body.kind == .json { refs.append(body.type) }
+                if operation.success.kind == .json { refs.append(operation.success.type) }
+                if let pagination = operation.pagination { refs.append(pagination.elementType) }
+                for ref in refs {
+                    guard let name = ref.innermostNamedType, declared.contains(name), seen.insert(name).inserted else { continue }
+                    ordered.append(name)
+                }
+            }
+        }
+        return ordered
+    }
+
+    func catalogContext(specFileName: String) -> [String: Any] {
+        let summary = { (lines: [String]) -> String in
+            // The first paragraph, on one line: a list item cannot span the document's line breaks.
+            lines.prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        }
+        return [
+            "module": moduleName, "spec": specFileName, "title": title,
+            "client": client.name,
+            "credentials": client.credentials.map(\.label),
+            "resources": client.resources.map { resource -> [String: Any] in
+                ["property": resource.property, "typeName": resource.typeName, "summary": summary(resource.doc),
+                 "methods": resource.operations.map(\.methodName).joined(separator: "`, `")]
+            },
+            "models": mainModels,
+        ]
+    }
+}
+
+extension TypeRef {
+    /// `Bill` for `Bill`, `[Bill]` and `[String: Bill]`.
+    var innermostNamedType: String? {
+        switch self {
+        case let .named(name): return name
+        case let .array(element), let .dictionary(element): return element.innermostNamedType
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+@testable import SDKGen
+import XCTest
+
+/// The generated modules' DocC landing pages (`Generated/<Module>/<Module>.docc/<Module>.md`)
+/// are committed, because SwiftPM reads a catalog before any build plugin runs; these tests
+/// keep them equal to what `payables-gen docs` renders now from the pinned documents.
+final class CatalogTests: XCTestCase {
+    func testCommittedLandingPagesAreWhatTheGeneratorRendersNow() throws {
+        let generated = GoldenTests.packageRoot.appendingPathComponent("Generated")
+        let modules = try FileManager.default.contentsOfDirectory(atPath: generated.path).sorted()
+            .filter { FileManager.default.fileExists(atPath: generated.appendingPathComponent("\($0)/payables-gen.json").path) }
+        XCTAssertEqual(modules, ["CodatSyncPayables", "CodatSyncPayablesV1"])
+        for module in modules {
+            let configPath = generated.appendingPathComponent("\(module)/payables-gen.json").path
+            let config = try GeneratorConfig.load(path: configPath)
+            let spec = try XCTUnwrap(config.spec)
+            guard FileManager.default.fileExists(atPath: spec) else {
+                return XCTFail("\(spec) is missing: run `bash specs/sync.sh`")
+            }
+            let (text, diagnostics) = try CatalogRenderer.render(specPath: spec, config: config, templatesFolder: config.templates ?? GoldenTests.templates)
+            let rendered = try XCTUnwrap(text, diagnostics.map(\.description).joined(separator: "\n"))
+            let path = CatalogRenderer.defaultOutputPath(configFolder: generated.appendingPathComponent(module).path, module: module)
+            let committed = try String(contentsOfFile: path, encoding: .utf8)
+            XCTAssertTrue(committed == rendered,
+                          "\(path) differs from what the generator renders now: run `swift run payables-gen docs --config Generated/\(module)/payables-gen.json`")
+        }
+    }
+
+    /// The `client` fixture: resources Orders and Files, models from bodies, responses and pages.
+    func testLandingPageListsTheClientItsResourcesAndTheMainModels() throws {
+        let folder = GoldenTests.fixtures.appendingPathComponent("client")
+        let config = try GeneratorConfig.load(path: folder.appendingPathComponent("config.json").path)
+        let (text, diagnostics) = try CatalogRenderer.render(specPath: folder.appendingPathComponent("spec.yaml").path, config: config,
+                                                            templatesFolder: GoldenTests.templates)
+        let page = try XCTUnwrap(text, diagnostics.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(page.hasPrefix("# ``Shop``\n"), "the page is the module's: \(page.prefix(80))")
+        for link in ["``Shop/Shop``", "``Shop/ShopError``", "``Shop/ShopSchemas``",
+                     "``Shop/Shop/orders``", "``Shop/Shop/OrdersResource``", "``Shop/Shop/files``", "``Shop/Shop/FilesResource``",
+                     "``Shop/Order``"] {
+            XCTAssertTrue(page.contains(link), "\(link) missing from:\n\(page)")
+        }
+        XCTAssertTrue(page.contains("``Shop/Shop/orders``: Orders placed in the shop. (`list`, `createOrder`, `get`, `cancel`)"),
+                      "a resource with its summary and its methods, in order:\n\(page)")
+        XCTAssertTrue(page.contains("let client = Shop.Shop(apiKey: \"…\", transport: URLSessionTransport())"),
+                      "a client made with the document's credentials:\n\(page)")
+    }
+
+    func testATemplateFolderWithoutTheCatalogTemplateIsAnErrorThatNamesIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
+        for name in TemplateRenderer.requiredTemplates {
+            try FileManager.default.copyItem(atPath: GoldenTests.templates + "/\(name).mustache", toPath: folder.appendingPathComponent("\(name).mustache").path)
+        }
+        let fixture = GoldenTests.fixtures.appendingPathComponent("client")
+        let config = try GeneratorConfig.load(path: fixture.appendingPathComponent("config.json").path)
+        XCTAssertThrowsError(try CatalogRenderer.render(specPath: fixture.appendingPathComponent("spec.yaml").path, config: config,
+                                                        templatesFolder: folder.path)) { error in
+            XCTAssertTrue("\(error)".contains("lacks Catalog.md.mustache"), "\(error)")
+        }
+    }
+}
