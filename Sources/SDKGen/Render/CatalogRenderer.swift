@@ -11,18 +11,13 @@ public enum CatalogRenderer {
     /// The template (in the template folder) the landing page is rendered from.
     public static let templateName = "Catalog.md"
 
-    /// Reads the document, translates it as `Generator.generate` does, and renders the page.
-    /// `text` is nil when the document or its translation has errors (see `diagnostics`).
+    /// Reads and translates the document exactly as `Generator.generate` does, and renders the
+    /// page. `text` is nil when the document or its translation has errors (see `diagnostics`).
     public static func render(specPath: String, config: GeneratorConfig, templatesFolder: String) throws -> (text: String?, diagnostics: [Diagnostic]) {
-        let loaded = DocumentLoader.load(path: specPath)
-        var diagnostics = loaded.diagnostics
-        guard let document = loaded.document, !loaded.hasErrors else { return (nil, diagnostics) }
-        let (model, translationDiagnostics) = ModelTranslator.translate(document, config: config)
-        diagnostics += translationDiagnostics
-        if translationDiagnostics.contains(where: { $0.severity == .error }) { return (nil, diagnostics) }
+        let (model, diagnostics) = try Generator.model(specPath: specPath, config: config)
+        guard let model else { return (nil, diagnostics) }
         let renderer = try TemplateRenderer(folder: templatesFolder)
-        let text = try renderer.renderCatalog(model, specFileName: URL(fileURLWithPath: specPath).lastPathComponent)
-        return (text, diagnostics)
+        return (try renderer.renderCatalog(model, specFileName: URL(fileURLWithPath: specPath).lastPathComponent), diagnostics)
     }
 
     /// Where `payables-gen docs` writes the page for a module whose config is in `configFolder`.

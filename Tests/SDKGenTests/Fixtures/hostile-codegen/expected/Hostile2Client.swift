@@ -58,7 +58,14 @@ extension Client {
         let core: ClientCore
 
         /// Returns a thing backwards
+        /// - Parameter core2: The path parameter `core`.
+        /// - Parameter request2: The query parameter `request`.
+        /// - Parameter form2: The query parameter `form`.
+        /// - Parameter response2: The query parameter `response`.
+        /// - Parameter options2: The query parameter `options`.
+        /// - Parameter self2: The query parameter `self`.
         /// - Parameter xy: header isolate
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func getThing(core2: String, request2: String? = nil, form2: String? = nil, response2: String? = nil, options2: String? = nil, self2: String? = nil, xy: String? = nil, options: CallOptions = CallOptions()) async throws -> Tree {
             var request = try OperationRequest(
                 operationID: "get-thing", method: .get, pathTemplate: "/things/{core}",
@@ -82,6 +89,12 @@ extension Client {
             }
         }
 
+        /// - Parameter cursor2: The query parameter `cursor`.
+        /// - Parameter items2: The query parameter `items`.
+        /// - Parameter page: The query parameter `page`.
+        /// - Parameter form2: The form part `form`.
+        /// - Parameter body2: The form part `body`.
+        /// - Parameter options: Retries, time limits and extra headers for this call.
         public func postThing(cursor2: String? = nil, items2: String? = nil, page: Int? = nil, form2: String? = nil, body2: MultipartFile? = nil, options: CallOptions = CallOptions()) async throws -> PostThingResponse {
             var request = try OperationRequest(
                 operationID: "post-thing\u{200b}", method: .post, pathTemplate: "/things",
