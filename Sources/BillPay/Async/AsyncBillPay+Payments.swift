@@ -50,8 +50,7 @@ extension AsyncBillPay {
             // notYetAvailable: the validator refuses the first payment and says why.
             let allocation = try await allocateCreditNote(creditNote, to: bill, details: details, intent: first).wait()
             // The bill as it stands after the allocation: Codat shows it after a refresh (CODAT-FACTS §2).
-            try await DataRefresh(client: client, companyId: companyId, clock: clock)
-                .refresh(.bills, connectionId: connectionId, timeout: polling.timeout, interval: polling.initialInterval)
+            try await refresh(.bills)
             let rest = try await payBill(self.bill(id: bill.id ?? ""), amount: payment, details: details, intent: second).wait()
             return [allocation, rest]
         }

@@ -138,6 +138,13 @@ public struct AsyncBillPay: Sendable {
         try await client.billPayments.listAll(companyId: companyId, query: query).collect()
     }
 
+    /// Reads a data type again from the accounting software (`refresh-data-type`) and waits for
+    /// it to complete: Codat lists what pushes wrote only after that (CODAT-FACTS §2).
+    public func refresh(_ dataType: DataType) async throws {
+        try await DataRefresh(client: client, companyId: companyId, clock: clock)
+            .refresh(dataType, connectionId: connectionId, timeout: polling.timeout, interval: polling.initialInterval)
+    }
+
     // MARK: Handles
 
     /// A handle on a push answer; `fetch` reads the written record by id.
