@@ -10,6 +10,9 @@ import ServiceLifecycle
 ///
 /// ```swift
 /// let sandbox = try await CodatSandbox.start(SandboxConfiguration(pushDelay: .milliseconds(300)))
+/// // v1 writes reach v1 reads only after a refresh (CODAT-FACTS.md §2):
+/// try sandbox.refresh(companyId: id, dataType: "billPayments", immediately: true)
+/// sandbox.advanceClock(by: .seconds(90 * 60))  // idempotency answers expire
 /// let xero = sandbox.company(.xero)!
 /// sandbox.inject(.status(429, retryAfter: 1), on: .init(method: "GET", path: "/companies/*/connections/*/payables/bills"), times: 2)
 /// // ... point a client at sandbox.baseURL ...
@@ -142,7 +145,67 @@ public final class CodatSandbox: Sendable {
         core.pushDelay.withLock { $0 = delay }
     }
 
-    // MARK: State
+    // MARK: Clock (CODAT-FACTS.md §1-3 timings are measured on it)
+
+    /// Sandbox time: the wall clock plus every `advanceClock(by:)` so far.
+    public var now: Date {
+        core.clock.now
+    }
+
+    /// Moves sandbox time forward by `duration` and applies what falls due meanwhile, in order:
+    /// push outcomes, `timeoutInMinutes`, late landings of timed-out writes, refreshes, the
+    /// scheduled sync; idempotency answers older than the window expire; the daily quota
+    /// resets at 00:00 UTC. `POST /_sandbox/clock {"advanceSeconds": 5400}` does the same.
+    public func advanceClock(by duration: Duration) {
+        core.advanceClock(by: duration)
+    }
+
+    /// `Idempotency-Key`s whose answers (or requests in progress) are held now; answers
+    /// older than `configuration.idempotencyWindow` go when the clock is advanced.
+    public var idempotencyKeysHeld: Int {
+        core.idempotency.count
+    }
+
+    // MARK: Rate limits (CODAT-FACTS.md §3)
+
+    /// The most requests a company had in progress at once (refused ones not counted).
+    public func maxConcurrentRequests(companyId: String) -> Int {
+        core.rateLimiter.maxConcurrentRequests(companyId: companyId)
+    }
+
+    // MARK: Codat's cache (CODAT-FACTS.md §2)
+
+    /// Queues a refresh of `dataType` (`bills`, `billPayments` ...; nil: every data type the
+    /// sandbox holds), as `refresh-data-type` / `refresh-all-data-types` do; it completes
+    /// after `configuration.refreshDuration` of sandbox time (advance the clock), or at once
+    /// with `immediately`. Returns the pull operations.
+    @discardableResult
+    public func refresh(companyId: String, dataType: String? = nil, immediately: Bool = false) throws -> [SandboxJSON] {
+        let queued = try core.store.withCompany(companyId) { state in
+            try (dataType.map { [$0] } ?? CodatDataType.all).map {
+                try state.queueRefresh($0, now: core.clock.now, duration: immediately ? .zero : configuration.refreshDuration)
+            }
+        }
+        let ids = queued.compactMap { $0["id"]?.string }
+        return try core.store.withCompany(companyId) { state in ids.compactMap(state.pullOperation) }
+    }
+
+    /// The company's pull operations (refreshes and scheduled syncs), oldest first.
+    public func pullOperations(companyId: String) -> [SandboxJSON] {
+        (try? core.store.withCompany(companyId) { $0.pullOperations.map(\.json) }) ?? []
+    }
+
+    /// Records as the v1 data endpoints show them: Codat's cache, as the last refresh left it.
+    public func cachedRecords(_ collection: SandboxCollection, companyId: String) -> [SandboxJSON] {
+        (try? core.store.withCompany(companyId) { $0.cached(collection).all }) ?? []
+    }
+
+    /// A bill as the v1 data endpoints show it (Codat's cache).
+    public func cachedBill(_ id: String, companyId: String) -> BillSnapshot? {
+        ((try? core.store.withCompany(companyId) { $0.cached(.bills)[id] }) ?? nil).map(BillSnapshot.init)
+    }
+
+    // MARK: State (the accounting software: ground truth)
 
     /// The companies, seeded ones first.
     public var companies: [SandboxCompany] {
@@ -154,7 +217,8 @@ public final class CodatSandbox: Sendable {
         companies.first { $0.integration == integration }
     }
 
-    /// The stored records of a company (as stored: every field of both documents).
+    /// The records in the company's accounting software (ground truth: every write applied so
+    /// far, whether or not Codat's cache has seen it), as stored: every field of both documents.
     public func records(_ collection: SandboxCollection, companyId: String) -> [SandboxJSON] {
         (try? core.store.withCompany(companyId) { $0[collection].all }) ?? []
     }
@@ -163,17 +227,18 @@ public final class CodatSandbox: Sendable {
         (try? core.store.withCompany(companyId) { $0[collection][id] }) ?? nil
     }
 
-    /// A bill's amounts and status.
+    /// A bill's amounts and status in the accounting software (ground truth).
     public func bill(_ id: String, companyId: String) -> BillSnapshot? {
         record(.bills, id: id, companyId: companyId).map(BillSnapshot.init)
     }
 
-    /// Bill payments made through one API (`.sync` for `POST .../bills/{billId}/payment`, `.v1` for pushes).
+    /// Bill payments recorded in the accounting software (ground truth) through one API (`.sync`
+    /// for `POST .../bills/{billId}/payment`, `.v1` for pushes, timed-out ones that landed included).
     public func billPayments(companyId: String, api: SandboxPaymentAPI) -> [SandboxJSON] {
         records(api == .sync ? .syncBillPayments : .billPayments, companyId: companyId)
     }
 
-    /// The v1 push operations of a company, as `GET /companies/{companyId}/push/{key}` reports them.
+    /// The v1 push operations of a company, oldest first, as `GET /companies/{companyId}/push/{key}` reports them.
     public func pushOperations(companyId: String) -> [SandboxJSON] {
         (try? core.store.withCompany(companyId) { $0.pushOperations.map(\.json) }) ?? []
     }
@@ -183,7 +248,8 @@ public final class CodatSandbox: Sendable {
         (try? core.store.withCompany(companyId) { $0.attachments.filter { $0.billId == billId } }) ?? []
     }
 
-    /// Back to the seed data; idempotency keys are forgotten (faults and recordings stay).
+    /// Back to the seed data; idempotency keys and rate-limit counts are forgotten (faults,
+    /// recordings and the clock stay).
     public func reset() {
         core.reset()
     }

@@ -9,9 +9,11 @@ import Hummingbird
 ///   `{"fault": {"type": "status", "status": 429, "retryAfter": 1}, "method": "GET",
 ///   "path": "/companies/*/connections/*/payables/bills", "operation": "sync.list-bills",
 ///   "remaining": 2, "probability": 0.5}` (fault types: status, latency with `milliseconds`,
-///   dropBeforeProcessing, dropAfterProcessing, truncateAfterProcessing)
+///   dropBeforeProcessing, dropAfterProcessing, truncateAfterProcessing, statusAfterProcessing with `status`)
 /// - `GET|DELETE /_sandbox/requests` – recorded requests (bodies in base64)
 /// - `GET|PUT /_sandbox/push-delay` – `{"milliseconds": 300}`
+/// - `GET /_sandbox/clock`, `POST /_sandbox/clock` `{"advanceSeconds": 5400}` – sandbox time
+/// - `POST /_sandbox/companies/{companyId}/refresh` – Codat's cache takes the accounting software's records now
 /// - `POST /_sandbox/reset` – the seed data back, idempotency keys forgotten
 /// - `GET /_sandbox/companies/{companyId}/{collection}[/{id}]` – stored records, unprojected
 extension SandboxCore {
@@ -42,6 +44,13 @@ extension SandboxCore {
         }
         table.add(.shared, "POST", p + "/faults", "add-fault") { request in
             let rule = try request.decode(FaultRule.self)
+            if let problem = rule.fault.problem { throw SandboxError.badRequest("The fault cannot be applied: \(problem).") }
+            if let probability = rule.probability, !(0...1).contains(probability) {
+                throw SandboxError.badRequest("probability must be from 0 to 1; got \(probability).")
+            }
+            if let remaining = rule.remaining, remaining < 1 {
+                throw SandboxError.badRequest("remaining must be at least 1 (leave it out for no limit); got \(remaining).")
+            }
             let added = core.inject(rule.fault, on: rule.matcher, times: rule.remaining, probability: rule.probability)
             return .json(try Self.encode(added), status: 201)
         }
@@ -57,7 +66,8 @@ extension SandboxCore {
         }
 
         table.add(.shared, "GET", p + "/requests", "list-requests") { _ in
-            .json(try Self.encode(core.recorder.withLock { $0.requests }))
+            // Credentials never leave over HTTP (the Swift API keeps them for in-process tests).
+            .json(try Self.encode(core.recorder.withLock { $0.requests }.map(\.redacted)))
         }
         table.add(.shared, "DELETE", p + "/requests", "clear-requests") { _ in
             core.recorder.withLock { $0.clear() }
@@ -72,6 +82,28 @@ extension SandboxCore {
             let body = try request.decode(Body.self)
             core.pushDelay.withLock { $0 = .milliseconds(body.milliseconds) }
             return .json(["milliseconds": .number(Decimal(body.milliseconds))])
+        }
+
+        table.add(.shared, "GET", p + "/clock", "get-clock") { _ in
+            .json(["now": .string(CodatDate.format(core.clock.now))])
+        }
+        table.add(.shared, "POST", p + "/clock", "advance-clock") { request in
+            struct Body: Decodable { var advanceSeconds: Double }
+            let body = try request.decode(Body.self)
+            guard body.advanceSeconds.isFinite, body.advanceSeconds >= 0, body.advanceSeconds <= 10 * 365 * 86_400 else {
+                throw SandboxError.badRequest("advanceSeconds must be from 0 to ten years of seconds; got \(body.advanceSeconds).")
+            }
+            core.advanceClock(by: .milliseconds(Int64(body.advanceSeconds * 1000)))
+            return .json(["now": .string(CodatDate.format(core.clock.now))])
+        }
+
+        table.add(.shared, "POST", p + "/companies/{companyId}/refresh", "refresh-now") { request in
+            // Completes at once: Codat's cache takes the accounting software's records (every data type).
+            let operations = try core.store.withCompany(request.parameter("companyId")) { state in
+                try CodatDataType.all.map { try state.queueRefresh($0, now: core.clock.now, duration: .zero) }
+            }
+            core.store.settleAll()
+            return .json(["pullOperations": .number(Decimal(operations.count))])
         }
 
         table.add(.shared, "POST", p + "/reset", "reset") { _ in
@@ -103,6 +135,13 @@ extension SandboxCore {
     func reset() {
         store.reset()
         idempotency.clear()
+        rateLimiter.reset()
+    }
+
+    func advanceClock(by duration: Duration) {
+        clock.advance(by: duration)
+        store.settleAll()
+        idempotency.expire()
     }
 
     private static func collection(_ request: APIRequest) throws -> SandboxCollection {
@@ -125,13 +164,20 @@ extension SandboxCore {
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 
-    /// Control requests skip recording, auth and faults.
+    /// Control requests skip recording, rate limits and faults; with an API key configured
+    /// they need it like any request (the control API can change every record).
     func handleControl(_ request: Request, context: SandboxRequestContext, route: RouteInfo, handler: RouteHandler)
         async throws -> Response
     {
         // Busy while it runs, so that injecting a drop does not close this very connection.
         connections.begin(context.channel)
         defer { connections.end(context.channel) }
+        if let tooLarge = Self.declaredBodyTooLarge(request.headers, limit: context.maxUploadSize) {
+            return Self.response(.error(tooLarge))
+        }
+        if configuration.apiKey != nil, let failure = authenticate(request.headers) {
+            return Self.response(.error(failure))
+        }
         var request = request
         let body = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         let target = request.head.path ?? "/"

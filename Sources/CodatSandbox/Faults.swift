@@ -14,6 +14,10 @@ public enum Fault: Sendable, Hashable {
     /// Processes the request, writes the response head (with its `Content-Length`), then
     /// closes the connection without the body.
     case truncateAfterProcessing
+    /// Processes the request (the write is applied), then answers `status` in Codat's
+    /// `ErrorMessage` shape instead of the real answer: the 5xx that hides a write. Like every
+    /// answer but a 429, it is what the `Idempotency-Key` replays (CODAT-FACTS.md §1).
+    case statusAfterProcessing(Int)
 
     var name: String {
         switch self {
@@ -22,14 +26,31 @@ public enum Fault: Sendable, Hashable {
         case .dropBeforeProcessing: return "dropBeforeProcessing"
         case .dropAfterProcessing: return "dropAfterProcessing"
         case .truncateAfterProcessing: return "truncateAfterProcessing"
+        case .statusAfterProcessing(let code): return "statusAfterProcessing \(code)"
         }
+    }
+
+    /// Why the fault cannot be applied (a status outside 100...599, a negative latency), or nil.
+    var problem: String? {
+        switch self {
+        case .status(let code, let retryAfter):
+            if !(100...599).contains(code) { return "status \(code) is not an HTTP status (100...599)" }
+            if let retryAfter, retryAfter < 0 { return "retryAfter \(retryAfter) is negative" }
+        case .statusAfterProcessing(let code):
+            if !(100...599).contains(code) { return "status \(code) is not an HTTP status (100...599)" }
+        case .latency(let duration):
+            if duration < .zero { return "latency \(duration) is negative" }
+        case .dropBeforeProcessing, .dropAfterProcessing, .truncateAfterProcessing:
+            break
+        }
+        return nil
     }
 
     /// Whether the fault closes the connection.
     var dropsConnection: Bool {
         switch self {
         case .dropBeforeProcessing, .dropAfterProcessing, .truncateAfterProcessing: return true
-        case .status, .latency: return false
+        case .status, .latency, .statusAfterProcessing: return false
         }
     }
 
@@ -77,19 +98,36 @@ public struct RouteMatcher: Sendable, Hashable, Codable {
         path.split(separator: "/", omittingEmptySubsequences: true)
     }
 
+    /// Glob matching over segments without backtracking blow-up: `**` is remembered as the
+    /// last restart point, as in linear wildcard matching, so a `**`-heavy pattern costs at
+    /// most pattern × path steps (the old recursion was exponential, under the fault lock).
     static func match(pattern: [Substring], path: [Substring]) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
-        if first == "**" {
-            // Zero or more segments.
-            for skip in 0...path.count where match(pattern: Array(pattern.dropFirst()), path: Array(path.dropFirst(skip))) {
-                return true
+        var p = 0
+        var s = 0
+        var restart: (pattern: Int, path: Int)?
+        while s < path.count {
+            if p < pattern.count, pattern[p] == "**" {
+                // Collapse runs of `**`; first try matching zero segments.
+                while p < pattern.count, pattern[p] == "**" { p += 1 }
+                restart = (p, s)
+            } else if p < pattern.count, segmentMatches(pattern[p], path[s]) {
+                p += 1
+                s += 1
+            } else if let last = restart {
+                // Let the last `**` take one more segment.
+                p = last.pattern
+                s = last.path + 1
+                restart = (last.pattern, last.path + 1)
+            } else {
+                return false
             }
-            return false
         }
-        guard let segment = path.first else { return false }
-        let wildcard = first == "*" || (first.hasPrefix("{") && first.hasSuffix("}"))
-        guard wildcard || first == segment else { return false }
-        return match(pattern: Array(pattern.dropFirst()), path: Array(path.dropFirst()))
+        while p < pattern.count, pattern[p] == "**" { p += 1 }
+        return p == pattern.count
+    }
+
+    private static func segmentMatches(_ pattern: Substring, _ segment: Substring) -> Bool {
+        pattern == "*" || (pattern.hasPrefix("{") && pattern.hasSuffix("}")) || pattern == segment
     }
 }
 
@@ -201,11 +239,12 @@ extension Fault: Codable {
         case "dropBeforeProcessing": self = .dropBeforeProcessing
         case "dropAfterProcessing": self = .dropAfterProcessing
         case "truncateAfterProcessing": self = .truncateAfterProcessing
+        case "statusAfterProcessing": self = .statusAfterProcessing(try container.decode(Int.self, forKey: .status))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription:
-                    "unknown fault type '\(type)' (status, latency, dropBeforeProcessing, dropAfterProcessing, truncateAfterProcessing)"
+                    "unknown fault type '\(type)' (status, latency, dropBeforeProcessing, dropAfterProcessing, truncateAfterProcessing, statusAfterProcessing)"
             )
         }
     }
@@ -224,6 +263,9 @@ extension Fault: Codable {
         case .dropBeforeProcessing: try container.encode("dropBeforeProcessing", forKey: .type)
         case .dropAfterProcessing: try container.encode("dropAfterProcessing", forKey: .type)
         case .truncateAfterProcessing: try container.encode("truncateAfterProcessing", forKey: .type)
+        case .statusAfterProcessing(let status):
+            try container.encode("statusAfterProcessing", forKey: .type)
+            try container.encode(status, forKey: .status)
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// What a push does once its delay has passed.
+/// What a push does when it reaches the accounting software.
 enum PushResult: Sendable {
     struct Change: Sendable {
         var type: String
@@ -20,83 +20,118 @@ enum PushResult: Sendable {
 
 typealias PushApply = @Sendable (inout CompanyState) -> PushResult
 
-/// A push operation (v1): reported `Pending` until its due time, then applied to the
-/// company and reported `Success` or `Failed`.
+/// A push operation of the v1 API (CODAT-FACTS.md §2, docs/using-the-api/push.md):
+/// `Pending` until the accounting software answers (`due`), then applied to the accounting
+/// software (never to Codat's cache) and `Success` or `Failed`. With `timeoutInMinutes`, an
+/// operation still pending at its timeout becomes `TimedOut`; that changes only the
+/// status: a seeded share of such writes still lands later (`landsAt`).
 struct PushOperationState: Sendable {
-    /// The operation in the `PushOperation` shape, plus `data` (the pushed record) for the
-    /// `Create...Response` shapes.
+    /// The operation in the `PushOperation` shape.
     var json: SandboxJSON
-    var due: ContinuousClock.Instant
+    /// Sandbox time at which the write reaches the accounting software.
+    var due: Date
+    /// Sandbox time at which a still-pending operation times out.
+    var timeoutAt: Date?
+    /// For a timed-out write that will still land: when.
+    var landsAt: Date?
+    /// The write, until it has been applied or dropped.
     var apply: PushApply?
+    /// Whether a timed-out write reached the accounting software after all.
+    var landedAfterTimeout = false
 
     var key: String { json["pushOperationKey"]?.string ?? "" }
-    var isPending: Bool { apply != nil }
+    var status: String { json["status"]?.string ?? "" }
+
+    /// When something next happens to the operation, if anything will.
+    var nextEvent: Date? {
+        guard apply != nil else { return nil }
+        if status == "Pending" {
+            if let timeoutAt, timeoutAt < due { return timeoutAt }
+            return due
+        }
+        return landsAt
+    }
 }
 
 extension CompanyState {
-    /// Queues a push and answers the operation as it stands (Pending, or already settled
-    /// when the delay is zero).
+    /// Queues a push at sandbox time `now` and answers the operation as it stands (Pending, or
+    /// already settled when the delay is zero). Since 2024-01-10 Codat returns no `data` (the
+    /// written record) on push operations (facts §2): `changes[].recordRef` names the record.
     mutating func enqueuePush(
-        dataType: String, connectionId: String, data: SandboxJSON?, timeoutInMinutes: Int?, delay: Duration,
+        dataType: String, connectionId: String, timeoutInMinutes: Int?, delay: Duration, now: Date,
         apply: @escaping PushApply
     ) -> SandboxJSON {
-        var json: SandboxJSON = [
+        let json: SandboxJSON = [
             "changes": nil,
             "dataType": .string(dataType),
             "companyId": .string(id),
             "pushOperationKey": .string(UUID().uuidString.lowercased()),
             "dataConnectionKey": .string(connectionId),
-            "requestedOnUtc": .string(CodatDate.now()),
+            "requestedOnUtc": .string(CodatDate.format(now)),
             "timeoutInMinutes": timeoutInMinutes.map { .number(Decimal($0)) } ?? .null,
             "status": "Pending",
             "errorMessage": nil,
             "validation": nil,
             "statusCode": 202,
         ]
-        if let data { json["data"] = data }
-        let now = ContinuousClock.now
-        pushOperations.append(PushOperationState(json: json, due: now.advanced(by: delay), apply: apply))
-        if delay <= .zero {
-            settlePushOperations(now: now)
-        }
-        return pushOperations.last?.json ?? json
+        let operation = PushOperationState(
+            json: json, due: now.adding(max(delay, .zero)),
+            timeoutAt: timeoutInMinutes.map { now.addingTimeInterval(TimeInterval($0) * 60) }, apply: apply)
+        pushOperations.append(operation)
+        pushIndex[operation.key] = pushOperations.count - 1
+        pendingPushes.insert(pushOperations.count - 1)
+        return operation.json
     }
 
-    /// Applies every pending operation that is due, oldest due time first.
-    mutating func settlePushOperations(now: ContinuousClock.Instant) {
-        let due = pushOperations.indices
-            .filter { pushOperations[$0].isPending && pushOperations[$0].due <= now }
-            .sorted { (pushOperations[$0].due, $0) < (pushOperations[$1].due, $1) }
-        for index in due {
-            guard let apply = pushOperations[index].apply else { continue }
-            pushOperations[index].apply = nil
-            let result = apply(&self)
-            var json = pushOperations[index].json
-            json["completedOnUtc"] = .string(CodatDate.now())
-            switch result {
-            case .success(let changes):
-                json["status"] = "Success"
-                json["statusCode"] = 200
-                json["changes"] = .array(changes.map(\.json))
-                if let created = changes.first(where: { $0.type == "Created" || $0.type == "Modified" }),
-                    let id = created.recordId, var data = json["data"], data.object != nil
-                {
-                    data["id"] = .string(id)
-                    json["data"] = data
-                }
-            case .failed(let message, let errors):
-                json["status"] = "Failed"
-                json["statusCode"] = 400
-                json["errorMessage"] = .string(message)
-                json["validation"] = ["errors": .array(errors.map(\.json)), "warnings": []]
-            }
+    /// Applies the operation's next event (at `time`): its outcome, its timeout, or its late landing.
+    mutating func advancePush(_ index: Int, at time: Date, landing: LandingRule, random: inout SplitMix64) {
+        let operation = pushOperations[index]
+        guard let apply = operation.apply else { return }
+        if operation.status == "Pending", let timeoutAt = operation.timeoutAt, timeoutAt < operation.due {
+            // Only the status changes; whether the write still lands is drawn now.
+            var json = operation.json
+            json["status"] = "TimedOut"
+            json["completedOnUtc"] = .string(CodatDate.format(timeoutAt))
             pushOperations[index].json = json
+            if random.nextUnit() < landing.share {
+                pushOperations[index].landsAt = max(timeoutAt.adding(landing.delay), operation.due)
+            } else {
+                pushOperations[index].apply = nil
+            }
+            return
         }
+        pushOperations[index].apply = nil
+        let result = apply(&self)
+        if operation.status != "Pending" {
+            // A timed-out write landing: the record changes, the operation stays TimedOut.
+            if case .success = result { pushOperations[index].landedAfterTimeout = true }
+            return
+        }
+        var json = operation.json
+        json["completedOnUtc"] = .string(CodatDate.format(time))
+        switch result {
+        case .success(let changes):
+            json["status"] = "Success"
+            json["statusCode"] = 200
+            json["changes"] = .array(changes.map(\.json))
+        case .failed(let message, let errors):
+            json["status"] = "Failed"
+            json["statusCode"] = 400
+            json["errorMessage"] = .string(message)
+            json["validation"] = ["errors": .array(errors.map(\.json)), "warnings": []]
+        }
+        pushOperations[index].json = json
     }
 
     func pushOperation(_ key: String) -> SandboxJSON? {
-        pushOperations.first { $0.key == key }?.json
+        pushIndex[key].map { pushOperations[$0].json }
     }
+}
+
+/// How timed-out writes still land (`SandboxConfiguration.timedOutWritesLandingShare`).
+struct LandingRule: Sendable {
+    var share: Double
+    var delay: Duration
 }
 
 extension PushResult.Change {

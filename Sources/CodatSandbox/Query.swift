@@ -120,6 +120,7 @@ public struct CodatQuery: Sendable, Hashable, CustomStringConvertible {
     // MARK: Parser
 
     private struct Parser {
+        static let maximumDepth = 32
         let text: [Unicode.Scalar]
         var index = 0
         var depth = 0
@@ -157,6 +158,10 @@ public struct CodatQuery: Sendable, Hashable, CustomStringConvertible {
                 return try parseComparison()
             }
             depth += 1
+            // Recursion is bounded: 10,000 `(` must be a 400, not a stack overflow.
+            guard depth <= Parser.maximumDepth else {
+                throw SyntaxError(message: "groups nested more than \(Parser.maximumDepth) deep at offset \(index)")
+            }
             let node = try parseOr()
             guard consume(close) else { throw SyntaxError(message: "missing '\(close)' at offset \(index)") }
             depth -= 1
@@ -327,9 +332,10 @@ enum CodatDate {
         return era * 146_097 + doe - 719_468
     }
 
-    /// Now, as Codat writes it (`2024-05-01T10:11:12Z`).
+    /// Now, as Codat writes it (`2024-05-01T10:11:12Z`): sandbox time when the store is
+    /// working for a sandbox (`SandboxClock.current`), the wall clock otherwise.
     static func now() -> String {
-        format(Date())
+        format(SandboxClock.current?.now ?? Date())
     }
 
     static func format(_ date: Date) -> String {

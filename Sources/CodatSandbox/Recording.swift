@@ -18,7 +18,7 @@ public struct RecordedRequest: Sendable, Hashable, Codable {
     /// The query part of `target` (after `?`), as sent; nil without one.
     public let query: String?
     /// Every header in the order received.
-    public let headers: [Header]
+    public internal(set) var headers: [Header]
     public let body: Data
     public let receivedAt: Date
     /// The operation the request reached, e.g. `sync.create-bill-payment`; nil for unknown routes.
@@ -38,16 +38,37 @@ public struct RecordedRequest: Sendable, Hashable, Codable {
         RequestQuery(raw: query).values
     }
 
+    /// The request with its `Authorization` value replaced, as the control API shows it.
+    var redacted: RecordedRequest {
+        var copy = self
+        copy.headers = headers.map { header in
+            header.name.caseInsensitiveCompare("Authorization") == .orderedSame ? Header(name: header.name, value: "REDACTED") : header
+        }
+        return copy
+    }
+
     /// The body as JSON, when it is JSON.
     public var json: SandboxJSON? {
         try? SandboxJSON(data: body)
     }
 }
 
-/// Requests in arrival order.
+/// Requests in arrival order: the latest `limit` of them (a ring buffer, so that a
+/// long-running sandbox does not grow without bound).
 struct RequestRecorder: Sendable {
-    private(set) var requests: [RecordedRequest] = []
+    private var ring: [RecordedRequest] = []
+    /// Index in `ring` of the oldest request once the ring is full.
+    private var start = 0
     private var nextSequence = 1
+    let limit: Int
+
+    init(limit: Int = 10_000) {
+        self.limit = max(limit, 1)
+    }
+
+    var requests: [RecordedRequest] {
+        Array(ring[start...] + ring[..<start])
+    }
 
     mutating func record(
         method: String, target: String, headers: [RecordedRequest.Header], body: Data, operation: String?
@@ -57,19 +78,28 @@ struct RequestRecorder: Sendable {
             sequence: nextSequence, method: method, target: target, path: path, query: query, headers: headers,
             body: body, receivedAt: Date(), operation: operation, responseStatus: nil, faults: [])
         nextSequence += 1
-        requests.append(request)
+        if ring.count < limit {
+            ring.append(request)
+        } else {
+            ring[start] = request
+            start = (start + 1) % limit
+        }
         return request.sequence
     }
 
     mutating func update(_ sequence: Int, _ change: (inout RecordedRequest) -> Void) {
-        // Usually the last one; search from the end.
-        if let index = requests.lastIndex(where: { $0.sequence == sequence }) {
-            change(&requests[index])
-        }
+        // Sequences are consecutive: the slot follows from the newest one.
+        let newest = nextSequence - 1
+        let back = newest - sequence
+        guard back >= 0, back < ring.count else { return }
+        let newestIndex = ring.count < limit ? ring.count - 1 : (start + limit - 1) % limit
+        let index = (newestIndex - back + limit) % limit
+        if ring[index].sequence == sequence { change(&ring[index]) }
     }
 
     mutating func clear() {
-        requests.removeAll()
+        ring.removeAll()
+        start = 0
     }
 
     static func split(_ target: String) -> (path: String, query: String?) {

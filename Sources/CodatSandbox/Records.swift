@@ -45,6 +45,12 @@ extension SandboxCore {
                 "The multipart body has no part named 'file'.",
                 validation: [.init(itemId: "file", message: "a part named 'file' is required", validatorName: "RequestBody")])
         }
+        let held = state.attachments.reduce(0) { $0 + $1.data.count }
+        guard file.data.count <= state.attachmentQuotaBytes - held else {
+            throw SandboxError(
+                status: 413,
+                message: "The company's attachments would take \(held + file.data.count) bytes; the sandbox keeps at most \(state.attachmentQuotaBytes).")
+        }
         let attachment = SandboxAttachment(
             id: SandboxJSON.newId(), billId: billId, fileName: file.fileName ?? "attachment",
             contentType: file.contentType ?? "application/octet-stream", data: file.data, dateCreated: CodatDate.now())

@@ -25,9 +25,11 @@ final class SandboxCore: Sendable {
     let configuration: SandboxConfiguration
     let store: SandboxStore
     let faults: Locked<FaultInjector>
-    let recorder = Locked(RequestRecorder())
+    let recorder: Locked<RequestRecorder>
     let pushDelay: Locked<Duration>
-    let idempotency = IdempotencyCache()
+    let clock: SandboxClock
+    let idempotency: IdempotencyCache
+    let rateLimiter: RateLimiter
     let connections = ConnectionTracker()
     let routes: RouteTable
     /// Called with one line per request (the executable prints them).
@@ -35,14 +37,20 @@ final class SandboxCore: Sendable {
 
     init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
-        store = SandboxStore(seed: try SeedData.shared.storeState(configuration: configuration))
+        recorder = Locked(RequestRecorder(limit: configuration.recordingLimit))
+        let clock = SandboxClock()
+        self.clock = clock
+        idempotency = IdempotencyCache(window: configuration.idempotencyWindow, clock: clock)
+        rateLimiter = RateLimiter(
+            maxConcurrentPerCompany: configuration.maxConcurrentRequestsPerCompany, dailyQuota: configuration.dailyRequestQuota)
+        store = SandboxStore(seed: try SeedData.shared.storeState(configuration: configuration), configuration: configuration, clock: clock)
         faults = Locked(FaultInjector(seed: configuration.faultSeed))
         pushDelay = Locked(configuration.pushDelay)
         log = configuration.requestLog
         var table = RouteTable()
         Self.registerCompanyRoutes(into: &table, store: store)
         Self.registerSyncRoutes(into: &table, store: store, pageSize: configuration.continuationPageSize)
-        Self.registerV1DataRoutes(into: &table, store: store)
+        Self.registerV1DataRoutes(into: &table, store: store, refreshDuration: configuration.refreshDuration)
         // The push routes read the delay at request time: it can change while running.
         let delay = pushDelay
         Self.registerV1PushRoutes(into: &table, store: store) { delay.current }
@@ -52,7 +60,8 @@ final class SandboxCore: Sendable {
     // MARK: The request pipeline
 
     /// Every request to the documents' paths (or to no known path) goes through here:
-    /// record -> faults before -> auth -> route -> idempotency -> handler -> faults after.
+    /// record -> choose faults -> auth -> rate limits -> latency -> drop before ->
+    /// idempotency -> status fault or handler (then status after processing) -> drop/truncate after.
     func handle(_ request: Request, context: SandboxRequestContext, route: RouteInfo?, handler: RouteHandler?) async throws
         -> Response
     {
@@ -75,6 +84,11 @@ final class SandboxCore: Sendable {
         let method = request.method.rawValue
         let resolved = route ?? routes.route(method: method, path: path)
 
+        // A declared length over the limit is refused before the body is read (and before
+        // anything else costs time); a chunked body stops being read at the limit.
+        if let tooLarge = Self.declaredBodyTooLarge(request.headers, limit: context.maxUploadSize) {
+            return Self.response(.error(tooLarge))
+        }
         let body: Data
         do {
             body = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
@@ -90,36 +104,37 @@ final class SandboxCore: Sendable {
         if !chosen.isEmpty {
             recorder.withLock { $0.update(sequence) { $0.faults = chosen.map(\.name) } }
         }
+        let terminal = chosen.first(where: \.isTerminal)
+
+        if let failure = authenticate(request.headers) {
+            return finish(sequence, method: method, target: target, .error(failure))
+        }
+        // Rate limits (facts §3): counted once the client is known; the company's slot is
+        // held until the answer is produced, latency faults included.
+        let permit: RateLimiter.Permit
+        switch rateLimiter.acquire(
+            client: client(request.headers), companyId: RateLimiter.companyId(path: path), now: clock.now,
+            activeCompanies: store.activeConnectedCompanies)
+        {
+        case .failure(let error): return finish(sequence, method: method, target: target, .error(error))
+        case .success(let granted): permit = granted
+        }
+        defer { rateLimiter.release(permit) }
+
         for case .latency(let duration) in chosen {
             try await Task.sleep(for: duration)
         }
-        let terminal = chosen.first(where: \.isTerminal)
-
-        switch terminal {
-        case .status(let status, let retryAfter):
-            var error = SandboxError(status: status, message: Self.injectedMessage(status))
-            if let retryAfter { error.headers.append(("Retry-After", String(retryAfter))) }
-            return finish(sequence, method: method, target: target, .error(error))
-        case .dropBeforeProcessing:
+        if case .dropBeforeProcessing = terminal {
+            // Never processed: no idempotency entry either.
             logLine(method: method, target: target, outcome: "dropped before processing")
             context.channel.close(promise: nil)
             throw ConnectionDropped()
-        default:
-            break
         }
 
-        var response: APIResponse
-        if let failure = authenticate(request.headers) {
-            response = .error(failure)
-        } else if let route, let handler {
-            let apiRequest = APIRequest(
-                route: route, method: method, target: target,
-                parameters: Self.parameters(context.parameters), query: RequestQuery(raw: RequestRecorder.split(target).query),
-                headers: request.headers, body: body)
-            response = await run(apiRequest, handler)
-        } else {
-            response = .error(unknownRoute(method: method, path: path))
-        }
+        var response = try await answer(
+            request, body: body, method: method, target: target, path: path, route: route, handler: handler, terminal: terminal,
+            context: context)
+        response.headers += permit.headers
         recorder.withLock { $0.update(sequence) { $0.responseStatus = response.status } }
 
         switch terminal {
@@ -135,26 +150,89 @@ final class SandboxCore: Sendable {
         }
     }
 
-    /// The handler, behind the `Idempotency-Key` check when the operation declares one.
-    private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
-        let key = request.route.idempotent ? request.header("Idempotency-Key") : nil
-        if let key {
-            switch idempotency.begin(key: key, method: request.method, path: request.path, body: request.body) {
-            case .replay(let stored): return stored
-            case .conflict(let error): return .error(error)
-            case .proceed: break
+    /// The answer to an authenticated request within its limits: from the idempotency cache,
+    /// or from a status fault, or from the handler (then perhaps replaced by a status fault
+    /// after processing). Whatever it is, it goes into the idempotency cache (facts §1:
+    /// every answer but a 429 is kept and replayed, faults included).
+    private func answer(
+        _ request: Request, body: Data, method: String, target: String, path: String, route: RouteInfo?, handler: RouteHandler?,
+        terminal: Fault?, context: SandboxRequestContext
+    ) async throws -> APIResponse {
+        var ticket: IdempotencyCache.Ticket?
+        if let route, handler != nil, IdempotencyCache.applies(method: method, route: route) {
+            let values = request.headers[values: Self.idempotencyKey]
+            if let error = IdempotencyCache.validate(values) { return .error(error) }
+            if let key = values.first {
+                switch idempotency.begin(client: client(request.headers), key: key, method: method, path: path, body: body) {
+                case .answer(let stored): return stored
+                case .proceed(let granted): ticket = granted
+                }
             }
         }
-        let response: APIResponse
         do {
-            response = try await handler(request)
-        } catch let error as SandboxError {
-            response = .error(error)
+            let response = try await produce(
+                request, body: body, method: method, target: target, path: path, route: route, handler: handler, terminal: terminal,
+                context: context)
+            if let ticket { idempotency.finish(ticket, response: response) }
+            return response
         } catch {
-            response = .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
+            // Cancelled before an answer was produced: the key is free again.
+            if let ticket { idempotency.abandon(ticket) }
+            throw error
         }
-        if let key { idempotency.finish(key: key, response: response) }
+    }
+
+    private func produce(
+        _ request: Request, body: Data, method: String, target: String, path: String, route: RouteInfo?, handler: RouteHandler?,
+        terminal: Fault?, context: SandboxRequestContext
+    ) async throws -> APIResponse {
+        if case .status(let status, let retryAfter) = terminal {
+            return Self.injected(status, retryAfter: retryAfter)
+        }
+        guard let route, let handler else {
+            return .error(unknownRoute(method: method, path: path))
+        }
+        if method != "GET", configuration.writeProcessingTime > .zero {
+            try await Task.sleep(for: configuration.writeProcessingTime)
+        }
+        let apiRequest = APIRequest(
+            route: route, method: method, target: target,
+            parameters: Self.parameters(context.parameters), query: RequestQuery(raw: RequestRecorder.split(target).query),
+            headers: request.headers, body: body)
+        let response = await run(apiRequest, handler)
+        if case .statusAfterProcessing(let status) = terminal {
+            // The write happened; the client is told otherwise.
+            return Self.injected(status, retryAfter: nil)
+        }
         return response
+    }
+
+    private static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+
+    private static func injected(_ status: Int, retryAfter: Int?) -> APIResponse {
+        guard (100...599).contains(status) else {
+            // `inject` from Swift does not refuse it; answering it would crash the server.
+            return .error(SandboxError(status: 500, message: "The injected fault's status \(status) is not an HTTP status (100...599)."))
+        }
+        var error = SandboxError(status: status, message: Self.injectedMessage(status))
+        if let retryAfter { error.headers.append(("Retry-After", String(retryAfter))) }
+        return .error(error)
+    }
+
+    /// The client a request comes from, for idempotency keys and the daily quota: the API key.
+    private func client(_ headers: HTTPFields) -> String {
+        configuration.apiKey ?? headers[.authorization]?.trimmingCharacters(in: .whitespaces) ?? ""
+    }
+
+    /// The handler; a thrown `SandboxError` becomes its answer.
+    private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
+        do {
+            return try await handler(request)
+        } catch let error as SandboxError {
+            return .error(error)
+        } catch {
+            return .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
+        }
     }
 
     private func finish(_ sequence: Int, method: String, target: String, _ response: APIResponse) -> Response {
@@ -167,9 +245,14 @@ final class SandboxCore: Sendable {
         log?("\(method) \(target) -> \(outcome)")
     }
 
+    static func declaredBodyTooLarge(_ headers: HTTPFields, limit: Int) -> SandboxError? {
+        guard let declared = headers[.contentLength].flatMap(Int.init), declared > limit else { return nil }
+        return SandboxError(status: 413, message: "The request body (\(declared) bytes) is larger than \(limit) bytes.")
+    }
+
     /// Without an `Authorization` header: 401. With an expected key configured, the header must be
     /// the key itself, `Basic <key>`, or `Basic <base64 of key>`.
-    private func authenticate(_ headers: HTTPFields) -> SandboxError? {
+    func authenticate(_ headers: HTTPFields) -> SandboxError? {
         let value = headers[.authorization]?.trimmingCharacters(in: .whitespaces) ?? ""
         guard !value.isEmpty else {
             return SandboxError(status: 401, message: "Unauthorized: the request has no Authorization header.")

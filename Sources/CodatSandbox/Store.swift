@@ -121,11 +121,30 @@ struct CompanyState: Sendable {
     var baseCurrency: String
     var companyInfo: SandboxJSON
     var pushOptions: [String: SandboxJSON]
+    /// The accounting software: ground truth, what writes change.
     var tables: [SandboxCollection: RecordTable] = [:]
     var attachments: [SandboxAttachment] = []
     var pushOperations: [PushOperationState] = []
+    /// Push operations by key, and the ones with something still to happen.
+    var pushIndex: [String: Int] = [:]
+    var pendingPushes: Set<Int> = []
+    /// Codat's cache: what the v1 data endpoints read, updated only by refreshes (see `CodatCache.swift`).
+    var cache: [SandboxCollection: RecordTable] = [:]
+    var pullOperations: [PullOperationState] = []
+    /// `get-data-status` per data type, as the last completed refresh left it.
+    var dataStatus: [String: SandboxJSON] = [:]
+    var nextScheduledSync: Date?
+    /// Whether v1 reads show the cache (`SandboxConfiguration.refreshLag`).
+    var refreshLag = true
+    /// Bytes of attachments the company may hold (`SandboxConfiguration.attachmentQuotaBytes`).
+    var attachmentQuotaBytes = Int.max
 
     var id: String { company.id ?? "" }
+
+    /// Whether a connection is linked (an active connected company, for the daily quota).
+    var isActivelyConnected: Bool {
+        connections.contains { $0["status"]?.string == "Linked" }
+    }
 
     subscript(collection: SandboxCollection) -> RecordTable {
         get { tables[collection] ?? RecordTable() }
@@ -154,9 +173,16 @@ struct CompanyState: Sendable {
 struct StoreState: Sendable {
     var companies: [String: CompanyState] = [:]
     var companyOrder: [String] = []
+    /// Draws whether a timed-out write still lands (seeded: the same run gives the same draws).
+    var random = SplitMix64(seed: 0)
+    var refreshLag = true
+    var attachmentQuotaBytes = Int.max
 
     mutating func add(_ company: CompanyState) {
         if companies[company.id] == nil { companyOrder.append(company.id) }
+        var company = company
+        company.refreshLag = refreshLag
+        company.attachmentQuotaBytes = attachmentQuotaBytes
         companies[company.id] = company
     }
 
@@ -170,15 +196,30 @@ struct StoreState: Sendable {
     }
 }
 
-/// The sandbox's state. Every access to a company first completes the push operations
-/// that are due, so that a push "finishes" after its delay without any timer.
+/// The sandbox's state. Every access first applies the events that are due on the sandbox
+/// clock (push outcomes, timeouts, refreshes), so that time passes without any timer.
 final class SandboxStore: Sendable {
     private let state: Locked<StoreState>
     private let seedState: StoreState
+    let clock: SandboxClock
+    private let rules: SettleRules
 
-    init(seed: StoreState) {
+    init(seed: StoreState, configuration: SandboxConfiguration, clock: SandboxClock) {
+        var seed = seed
+        seed.random = SplitMix64(seed: configuration.faultSeed ^ 0x1A4D_1A4D)
+        seed.refreshLag = configuration.refreshLag
+        seed.attachmentQuotaBytes = configuration.attachmentQuotaBytes
+        let start = clock.now
+        for id in seed.companyOrder {
+            seed.companies[id]?.refreshLag = configuration.refreshLag
+            seed.companies[id]?.attachmentQuotaBytes = configuration.attachmentQuotaBytes
+            // The seed is what a first sync brought into Codat's cache.
+            seed.companies[id]?.primeCache(at: start)
+        }
         seedState = seed
         state = Locked(seed)
+        self.clock = clock
+        rules = SettleRules(configuration)
     }
 
     /// Back to the seed data (faults and recordings are not the store's).
@@ -187,24 +228,28 @@ final class SandboxStore: Sendable {
     }
 
     func withState<Result>(_ body: (inout StoreState) throws -> Result) rethrows -> Result {
-        try state.withLock { state in
-            let now = ContinuousClock.now
-            for id in state.companyOrder {
-                state.companies[id]?.settlePushOperations(now: now)
+        try SandboxClock.$current.withValue(clock) {
+            try state.withLock { state in
+                let now = clock.now
+                for id in state.companyOrder {
+                    state.companies[id]?.settle(until: now, rules: rules, random: &state.random)
+                }
+                return try body(&state)
             }
-            return try body(&state)
         }
     }
 
     /// Runs `body` on one company; throws 404 when it does not exist.
     func withCompany<Result>(_ id: String, _ body: (inout CompanyState) throws -> Result) throws -> Result {
-        try state.withLock { state in
-            guard var company = state.companies[id] else {
-                throw SandboxError.notFound("Company '\(id)' was not found.")
+        try SandboxClock.$current.withValue(clock) {
+            try state.withLock { state in
+                guard var company = state.companies[id] else {
+                    throw SandboxError.notFound("Company '\(id)' was not found.")
+                }
+                company.settle(until: clock.now, rules: rules, random: &state.random)
+                defer { state.companies[id] = company }
+                return try body(&company)
             }
-            company.settlePushOperations(now: ContinuousClock.now)
-            defer { state.companies[id] = company }
-            return try body(&company)
         }
     }
 
@@ -218,6 +263,16 @@ final class SandboxStore: Sendable {
             }
             return try body(&company)
         }
+    }
+
+    /// Applies every due event of every company (after the clock moved).
+    func settleAll() {
+        withState { _ in }
+    }
+
+    /// Companies with a linked connection (Codat's daily quota grows with them, facts §3).
+    var activeConnectedCompanies: Int {
+        state.withLock { $0.companies.values.filter(\.isActivelyConnected).count }
     }
 }
 

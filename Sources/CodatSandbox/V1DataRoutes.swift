@@ -1,10 +1,11 @@
 // The asynchronous API (`Codat-Sync-Payables-v1.yaml`), reading side: data endpoints
-// (page-based lists and gets), push options, push operations, bill attachments.
+// (page-based lists and gets, from Codat's cache: CODAT-FACTS.md §2, see CodatCache.swift),
+// refreshes and pull operations, push options, push operations, bill attachments.
 import CodatSyncPayablesV1
 import Foundation
 
 extension SandboxCore {
-    static func registerV1DataRoutes(into table: inout RouteTable, store: SandboxStore) {
+    static func registerV1DataRoutes(into table: inout RouteTable, store: SandboxStore, refreshDuration: Duration) {
         /// `list-<kind>` and `get-<kind>` of one collection.
         func data<List: Codable & Sendable, Item: Codable & Sendable>(
             _ collection: SandboxCollection, path: String, idName: String, list: (String, List.Type),
@@ -14,13 +15,13 @@ extension SandboxCore {
             table.add(.v1, "GET", listPath, list.0) { request in
                 let page = try PageRequest(request)
                 let companyId = request.parameter("companyId")
-                let records = try store.withCompany(companyId) { $0[collection].all }
+                let records = try store.withCompany(companyId) { $0.cached(collection).all }
                 let wrapper = page.page(records, path: "/companies/\(companyId)/data/\(path)")
                 return try Projection.list(List.self, of: Item.self, wrapper: wrapper, results: wrapper["results"]?.array ?? [])
             }
             table.add(.v1, "GET", listPath + "/{\(idName)}", get.0) { request in
                 let id = request.parameter(idName)
-                let record = try store.withCompany(request.parameter("companyId")) { $0[collection][id] }
+                let record = try store.withCompany(request.parameter("companyId")) { $0.cached(collection)[id] }
                 guard let record else { throw SandboxError.notFound("No \(path) record with id '\(id)'.") }
                 return try Projection.response(Item.self, record)
             }
@@ -46,6 +47,47 @@ extension SandboxCore {
         table.add(.v1, "GET", "/companies/{companyId}/data/info", "get-accounting-profile") { request in
             let info = try store.withCompany(request.parameter("companyId")) { $0.companyInfo }
             return try Projection.response(CompanyInfo.self, info)
+        }
+
+        // MARK: Refreshing Codat's cache (facts §2)
+
+        table.add(.v1, "POST", "/companies/{companyId}/data/queue/{dataType}", "refresh-data-type") { request in
+            let connectionId = request.query["connectionId"].flatMap { $0.isEmpty ? nil : $0 }
+            let operation = try store.withCompany(request.parameter("companyId")) { state in
+                try state.queueRefresh(request.parameter("dataType"), now: store.clock.now, duration: refreshDuration, connectionId: connectionId)
+            }
+            // Read back: a zero duration has completed it by now.
+            let id = operation["id"]?.string ?? ""
+            let current = try store.withCompany(request.parameter("companyId")) { $0.pullOperation(id) } ?? operation
+            return try Projection.response(PullOperation.self, current)
+        }
+
+        table.add(.v1, "POST", "/companies/{companyId}/data/all", "refresh-all-data-types") { request in
+            try store.withCompany(request.parameter("companyId")) { state in
+                for dataType in CodatDataType.all {
+                    _ = try state.queueRefresh(dataType, now: store.clock.now, duration: refreshDuration)
+                }
+            }
+            return .empty(status: 204)
+        }
+
+        table.add(.v1, "GET", "/companies/{companyId}/dataStatus", "get-data-status") { request in
+            let status = try store.withCompany(request.parameter("companyId")) { $0.dataStatusJSON }
+            return try Projection.response(GetDataStatusResponse.self, status)
+        }
+
+        table.add(.v1, "GET", "/companies/{companyId}/data/history", "list-pull-operations") { request in
+            let page = try PageRequest(request)
+            let companyId = request.parameter("companyId")
+            let operations = try store.withCompany(companyId) { $0.pullOperations.map(\.json) }
+            return try Projection.response(PullOperations.self, page.page(operations, path: "/companies/\(companyId)/data/history"))
+        }
+
+        table.add(.v1, "GET", "/companies/{companyId}/data/history/{datasetId}", "get-pull-operation") { request in
+            let id = request.parameter("datasetId")
+            let operation = try store.withCompany(request.parameter("companyId")) { $0.pullOperation(id) }
+            guard let operation else { throw SandboxError.notFound("Pull operation '\(id)' was not found.") }
+            return try Projection.response(PullOperation.self, operation)
         }
 
         // MARK: Push options

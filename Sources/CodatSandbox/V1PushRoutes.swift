@@ -10,18 +10,23 @@ extension SandboxCore {
     ) {
         let base = "/companies/{companyId}/connections/{connectionId}/push"
 
-        /// Queues the push on the request's company and answers the operation through `Response`.
+        /// Queues the push on the request's company and answers the operation through `Response`
+        /// (Pending; settled at once when the delay is zero). `data` is not returned (facts §2).
         @Sendable func push<Response: Codable & Sendable>(
-            _ request: APIRequest, dataType: String, data: SandboxJSON?, answer: Response.Type,
+            _ request: APIRequest, dataType: String, answer: Response.Type,
             apply: @escaping PushApply
         ) throws -> APIResponse {
             let delayOverride = request.header("X-Sandbox-Push-Delay-Ms").flatMap(Int.init).map { Duration.milliseconds($0) }
             let timeout = try request.query["timeoutInMinutes"].map { _ in try request.integer("timeoutInMinutes", default: 0, range: 0...10_000) }
-            let operation = try store.withConnection(request.parameter("companyId"), request.parameter("connectionId")) { state in
+            let companyId = request.parameter("companyId")
+            let queued = try store.withConnection(companyId, request.parameter("connectionId")) { state in
                 state.enqueuePush(
-                    dataType: dataType, connectionId: request.parameter("connectionId"), data: data,
-                    timeoutInMinutes: timeout, delay: delayOverride ?? delay(), apply: apply)
+                    dataType: dataType, connectionId: request.parameter("connectionId"), timeoutInMinutes: timeout,
+                    delay: delayOverride ?? delay(), now: store.clock.now, apply: apply)
             }
+            // Read back: a zero delay has settled it by now.
+            let key = queued["pushOperationKey"]?.string ?? ""
+            let operation = try store.withCompany(companyId) { $0.pushOperation(key) } ?? queued
             return try Projection.response(Response.self, operation)
         }
 
@@ -29,7 +34,7 @@ extension SandboxCore {
 
         table.add(.v1, "POST", base + "/accounts", "create-account") { request in
             let payload = try SandboxJSON(encoding: request.decode(AccountPrototype.self))
-            return try push(request, dataType: "chartOfAccounts", data: payload, answer: CreateAccountResponse.self) { state in
+            return try push(request, dataType: "chartOfAccounts", answer: CreateAccountResponse.self) { state in
                 var account = payload
                 let id = SandboxJSON.newId()
                 account["id"] = .string(id)
@@ -45,7 +50,7 @@ extension SandboxCore {
         table.add(.v1, "POST", base + "/bankAccounts", "create-bank-account") { request in
             let prototype = try request.decode(BankAccountPrototype.self)
             let payload = try SandboxJSON(encoding: prototype)
-            return try push(request, dataType: "bankAccounts", data: payload, answer: BankAccountCreateResponse.self) { state in
+            return try push(request, dataType: "bankAccounts", answer: BankAccountCreateResponse.self) { state in
                 let accountType = prototype.accountType?.rawValue ?? "Debit"
                 if state.integration == .sageIntacct {
                     return PushResult.failure("Sage Intacct: create a bank account with create-account (chart of accounts).", validator: "IntegrationLimit")
@@ -66,7 +71,7 @@ extension SandboxCore {
 
         table.add(.v1, "POST", base + "/bills", "create-bill") { request in
             let payload = try SandboxJSON(encoding: request.decode(Bill.self))
-            return try push(request, dataType: "bills", data: payload, answer: CreateBillResponse.self) { state in
+            return try push(request, dataType: "bills", answer: CreateBillResponse.self) { state in
                 if let problem = billProblem(payload, in: state) { return problem }
                 let bill = v1Bill(payload, id: SandboxJSON.newId(), paid: 0, in: state)
                 state[.bills].upsert(bill)
@@ -77,7 +82,7 @@ extension SandboxCore {
         table.add(.v1, "PUT", base + "/bills/{billId}", "update-bill") { request in
             let payload = try SandboxJSON(encoding: request.decode(Bill.self))
             let billId = request.parameter("billId")
-            return try push(request, dataType: "bills", data: payload, answer: UpdateBillResponse.self) { state in
+            return try push(request, dataType: "bills", answer: UpdateBillResponse.self) { state in
                 guard let existing = state[.bills][billId] else { return PushResult.failure("Bill '\(billId)' was not found.", item: billId) }
                 if let problem = billProblem(payload, in: state) { return problem }
                 let paid = (existing["totalAmount"]?.decimal ?? 0) - (existing["amountDue"]?.decimal ?? 0)
@@ -90,7 +95,7 @@ extension SandboxCore {
 
         table.add(.v1, "DELETE", base + "/bills/{billId}", "delete-bill") { request in
             let billId = request.parameter("billId")
-            return try push(request, dataType: "bills", data: nil, answer: PushOperation.self) { state in
+            return try push(request, dataType: "bills", answer: PushOperation.self) { state in
                 guard let bill = state[.bills][billId] else { return PushResult.failure("Bill '\(billId)' was not found.", item: billId) }
                 if let due = bill["amountDue"]?.decimal, let total = bill["totalAmount"]?.decimal, due < total {
                     return PushResult.failure("Bill '\(billId)' has payments; delete them first.", item: billId, validator: "BillHasPayments")
@@ -110,7 +115,7 @@ extension SandboxCore {
                 throw SandboxError.badRequest("The multipart body has no part named 'file'.")
             }
             let billId = request.parameter("billId")
-            return try push(request, dataType: "bills", data: nil, answer: PushOperation.self) { state in
+            return try push(request, dataType: "bills", answer: PushOperation.self) { state in
                 do {
                     let attachment = try storeAttachment(request, in: &state)
                     return .success([
@@ -127,7 +132,7 @@ extension SandboxCore {
         table.add(.v1, "DELETE", base + "/bills/{billId}/attachments/{attachmentId}", "delete-bill-attachment") { request in
             let billId = request.parameter("billId")
             let attachmentId = request.parameter("attachmentId")
-            return try push(request, dataType: "bills", data: nil, answer: PushOperation.self) { state in
+            return try push(request, dataType: "bills", answer: PushOperation.self) { state in
                 guard state.attachments.contains(where: { $0.billId == billId && $0.id == attachmentId }) else {
                     return PushResult.failure("Attachment '\(attachmentId)' was not found on bill '\(billId)'.", item: attachmentId)
                 }
@@ -140,7 +145,7 @@ extension SandboxCore {
 
         table.add(.v1, "POST", base + "/billCreditNotes", "create-bill-credit-note") { request in
             let payload = try SandboxJSON(encoding: request.decode(BillCreditNote.self))
-            return try push(request, dataType: "billCreditNotes", data: payload, answer: CreateBillCreditNoteResponse.self) { state in
+            return try push(request, dataType: "billCreditNotes", answer: CreateBillCreditNoteResponse.self) { state in
                 if let problem = supplierProblem(payload, in: state) { return problem }
                 let note = v1CreditNote(payload, id: SandboxJSON.newId(), used: 0)
                 state[.billCreditNotes].upsert(note)
@@ -151,7 +156,7 @@ extension SandboxCore {
         table.add(.v1, "PUT", base + "/billCreditNotes/{billCreditNoteId}", "update-bill-credit-note") { request in
             let payload = try SandboxJSON(encoding: request.decode(BillCreditNote.self))
             let noteId = request.parameter("billCreditNoteId")
-            return try push(request, dataType: "billCreditNotes", data: payload, answer: UpdateBillCreditNoteResponse.self) { state in
+            return try push(request, dataType: "billCreditNotes", answer: UpdateBillCreditNoteResponse.self) { state in
                 guard let existing = state[.billCreditNotes][noteId] else {
                     return PushResult.failure("Bill credit note '\(noteId)' was not found.", item: noteId)
                 }
@@ -166,7 +171,7 @@ extension SandboxCore {
 
         table.add(.v1, "POST", base + "/billPayments", "create-bill-payment") { request in
             let payload = try SandboxJSON(encoding: request.decode(BillPayment.self))
-            return try push(request, dataType: "billPayments", data: payload, answer: CreateBillPaymentResponse.self) { state in
+            return try push(request, dataType: "billPayments", answer: CreateBillPaymentResponse.self) { state in
                 let errors = Ledger.billPaymentErrors(payload, in: state)
                 guard errors.isEmpty else {
                     return .failed(message: "The bill payment breaks \(errors.count) rule(s): \(errors.map(\.message).joined(separator: " "))", errors: errors)
@@ -183,7 +188,7 @@ extension SandboxCore {
 
         table.add(.v1, "DELETE", base + "/billPayments/{billPaymentId}", "delete-billPayment") { request in
             let paymentId = request.parameter("billPaymentId")
-            return try push(request, dataType: "billPayments", data: nil, answer: PushOperation.self) { state in
+            return try push(request, dataType: "billPayments", answer: PushOperation.self) { state in
                 guard let payment = state[.billPayments].remove(paymentId) else {
                     return PushResult.failure("Bill payment '\(paymentId)' was not found.", item: paymentId)
                 }
@@ -196,7 +201,7 @@ extension SandboxCore {
 
         table.add(.v1, "POST", base + "/suppliers", "create-supplier") { request in
             let payload = try SandboxJSON(encoding: request.decode(Supplier.self))
-            return try push(request, dataType: "suppliers", data: payload, answer: CreateSupplierResponse.self) { state in
+            return try push(request, dataType: "suppliers", answer: CreateSupplierResponse.self) { state in
                 var supplier = payload
                 let id = SandboxJSON.newId()
                 supplier["id"] = .string(id)
@@ -209,7 +214,7 @@ extension SandboxCore {
         table.add(.v1, "PUT", base + "/suppliers/{supplierId}", "update-supplier") { request in
             let payload = try SandboxJSON(encoding: request.decode(Supplier.self))
             let supplierId = request.parameter("supplierId")
-            return try push(request, dataType: "suppliers", data: payload, answer: UpdateSupplierResponse.self) { state in
+            return try push(request, dataType: "suppliers", answer: UpdateSupplierResponse.self) { state in
                 guard state[.suppliers][supplierId] != nil else {
                     return PushResult.failure("Supplier '\(supplierId)' was not found.", item: supplierId)
                 }

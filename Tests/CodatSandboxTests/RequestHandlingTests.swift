@@ -38,6 +38,8 @@ final class RequestHandlingTests: XCTestCase {
         XCTAssertEqual(empty.status, 400)
     }
 
+    /// CODAT-FACTS.md §1: the first answer for a GUID key is replayed; a different body is 422;
+    /// a rejected request keeps its key too (its 400 is replayed).
     func testIdempotencyKeyReplaysTheStoredResponse() async throws {
         let sandbox = try await startSandbox()
         let client = TestClient(sandbox)
@@ -45,10 +47,11 @@ final class RequestHandlingTests: XCTestCase {
         let billId = "59978bef-af2f-4a7e-9728-4997597c0980"
         let path = xero.payables + "/bills/\(billId)/payment"
         let payment: SandboxJSON = ["amount": 30, "date": "2024-05-01", "accountRef": ["id": "bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"]]
+        let key1 = UUID().uuidString, key2 = UUID().uuidString, key3 = UUID().uuidString
 
-        let first = try await client.post(path, payment, headers: ["Idempotency-Key": "pay-1"])
+        let first = try await client.post(path, payment, headers: ["Idempotency-Key": key1])
         XCTAssertEqual(first.status, 201)
-        let replay = try await client.post(path, payment, headers: ["Idempotency-Key": "pay-1"])
+        let replay = try await client.post(path, payment, headers: ["Idempotency-Key": key1])
         XCTAssertEqual(replay.status, 201)
         XCTAssertEqual(replay.body, first.body, "the stored response, byte for byte")
         XCTAssertEqual(replay.header("Idempotent-Replayed"), "true")
@@ -57,29 +60,33 @@ final class RequestHandlingTests: XCTestCase {
 
         var different = payment
         different["amount"] = 31
-        let conflict = try await client.post(path, different, headers: ["Idempotency-Key": "pay-1"])
-        XCTAssertEqual(conflict.status, 409)
-        XCTAssertEqual(conflict.json["statusCode"], 409)
-        XCTAssertNotNil(conflict.json["correlationId"]?.string)
+        let reused = try await client.post(path, different, headers: ["Idempotency-Key": key1])
+        XCTAssertEqual(reused.status, 422, "same key, different body (facts §1)")
+        XCTAssertEqual(reused.json["statusCode"], 422)
+        XCTAssertNotNil(reused.json["correlationId"]?.string)
 
-        // A rejected request does not take its key.
+        // A rejected request keeps its key: its 400 is the answer for 90 minutes (facts §1).
         var tooMuch = payment
         tooMuch["amount"] = 1000
-        let rejected = try await client.post(path, tooMuch, headers: ["Idempotency-Key": "pay-2"])
+        let rejected = try await client.post(path, tooMuch, headers: ["Idempotency-Key": key2])
         XCTAssertEqual(rejected.status, 400)
-        let corrected = try await client.post(path, different, headers: ["Idempotency-Key": "pay-2"])
-        XCTAssertEqual(corrected.status, 201)
+        let rejectedAgain = try await client.post(path, tooMuch, headers: ["Idempotency-Key": key2])
+        XCTAssertEqual(rejectedAgain.status, 400)
+        XCTAssertEqual(rejectedAgain.body, rejected.body)
+        let corrected = try await client.post(path, different, headers: ["Idempotency-Key": key2])
+        XCTAssertEqual(corrected.status, 422, "a corrected request needs a new key")
 
         // A lost response (dropped after processing) is recovered by retrying with the key.
         sandbox.inject(.dropAfterProcessing, on: .operation("create-bill-payment"), times: 1)
         do {
-            _ = try await client.post(path, payment, headers: ["Idempotency-Key": "pay-3"])
+            _ = try await client.post(path, payment, headers: ["Idempotency-Key": key3])
             XCTFail("expected the connection to drop")
         } catch {}
-        let retried = try await client.post(path, payment, headers: ["Idempotency-Key": "pay-3"])
+        let retried = try await client.post(path, payment, headers: ["Idempotency-Key": key3])
         XCTAssertEqual(retried.status, 201)
-        XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, 3)
-        XCTAssertEqual(sandbox.bill(billId, companyId: xero.id)?.amountDue, dec("44.85"))
+        XCTAssertEqual(retried.header("Idempotent-Replayed"), "true")
+        XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, 2)
+        XCTAssertEqual(sandbox.bill(billId, companyId: xero.id)?.amountDue, dec("75.85"))
     }
 
     func testAttachmentsUploadListAndDownloadByteForByte() async throws {

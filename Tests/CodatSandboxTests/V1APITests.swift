@@ -29,7 +29,7 @@ final class V1APITests: XCTestCase {
         XCTAssertEqual(pushed.json["companyId"]?.string, qbo.id)
         XCTAssertEqual(pushed.json["dataConnectionKey"]?.string, qbo.connectionId)
         XCTAssertNotNil(pushed.json["requestedOnUtc"]?.string)
-        XCTAssertEqual(pushed.json["data"]?["totalAmount"], 2500)
+        XCTAssertNil(pushed.json["data"], "no data on push operations since 2024-01-10 (CODAT-FACTS.md §2)")
         let key = try XCTUnwrap(pushed.json["pushOperationKey"]?.string)
 
         // Still pending: nothing changed yet.
@@ -47,6 +47,12 @@ final class V1APITests: XCTestCase {
         let paymentId = try XCTUnwrap(done["changes"]?[0]?["recordRef"]?["id"]?.string)
         XCTAssertEqual(done["changes"]?[0]?["type"]?.string, "Created")
 
+        // v1 reads show Codat's cache: the payment and its effect appear after a refresh (facts §2).
+        let answer1 = try await client.get(qbo.data + "/billPayments/\(paymentId)").status
+        XCTAssertEqual(answer1, 404)
+        let answer2 = try await client.get(qbo.data + "/bills/302").json["status"]?.string
+        XCTAssertEqual(answer2, "Open")
+        try sandbox.refresh(companyId: qbo.id, immediately: true)
         for id in ["302", "303"] {
             let bill = try await client.get(qbo.data + "/bills/\(id)").json
             XCTAssertEqual(bill["status"]?.string, "Paid", id)
@@ -80,6 +86,8 @@ final class V1APITests: XCTestCase {
         let pushed = try await client.post(netsuite.push + "/billPayments", payment)
         XCTAssertEqual(pushed.json["status"]?.string, "Success", "\(pushed.json)")
         XCTAssertEqual(sandbox.bill("8", companyId: netsuite.id)?.status, "Paid")
+        // Read through v1 after a refresh (CODAT-FACTS.md §2).
+        try sandbox.refresh(companyId: netsuite.id, dataType: "billCreditNotes", immediately: true)
         let note = try await client.get(netsuite.data + "/billCreditNotes/462792").json
         XCTAssertEqual(note["remainingCredit"], 0)
         XCTAssertEqual(note["status"]?.string, "Paid")
@@ -194,6 +202,7 @@ final class V1APITests: XCTestCase {
         let debit = try await client.post(xero.push + "/bankAccounts", ["accountName": "Payables USD", "accountType": "Debit", "currency": "USD"])
         XCTAssertEqual(debit.json["status"]?.string, "Success")
         let accountId = try XCTUnwrap(debit.json["changes"]?[0]?["recordRef"]?["id"]?.string)
+        try sandbox.refresh(companyId: xero.id, dataType: "bankAccounts", immediately: true)  // CODAT-FACTS.md §2
         let account = try await client.get(xero.data + "/accounts/\(accountId)").json
         XCTAssertEqual(account["isBankAccount"]?.bool, true)
         XCTAssertEqual(account["currency"]?.string, "USD")
@@ -217,7 +226,11 @@ final class V1APITests: XCTestCase {
         let created = try await client.post(myob.push + "/bills", bill)
         XCTAssertEqual(created.json["status"]?.string, "Success", "\(created.json)")
         let billId = try XCTUnwrap(created.json["changes"]?[0]?["recordRef"]?["id"]?.string)
-        XCTAssertEqual(created.json["data"]?["id"]?.string, billId)
+        XCTAssertNil(created.json["data"], "CODAT-FACTS.md §2: no data on push operations")
+        // Not in Codat's cache until bills are refreshed (facts §2).
+        let answer3 = try await client.get(myob.data + "/bills/\(billId)").status
+        XCTAssertEqual(answer3, 404)
+        try sandbox.refresh(companyId: myob.id, dataType: "bills", immediately: true)
         let stored = try await client.get(myob.data + "/bills/\(billId)").json
         XCTAssertEqual(stored["amountDue"], 110)
         // The same bill through the synchronous API.
@@ -237,6 +250,7 @@ final class V1APITests: XCTestCase {
         let createdNote = try await client.post(myob.push + "/billCreditNotes", note)
         XCTAssertEqual(createdNote.json["status"]?.string, "Success")
         let noteId = try XCTUnwrap(createdNote.json["changes"]?[0]?["recordRef"]?["id"]?.string)
+        try sandbox.refresh(companyId: myob.id, dataType: "billCreditNotes", immediately: true)
         let result1 = try await client.get(myob.data + "/billCreditNotes/\(noteId)")
         XCTAssertEqual(result1.json["remainingCredit"], 20)
         // MYOB cannot allocate credit notes yet.
@@ -250,6 +264,9 @@ final class V1APITests: XCTestCase {
 
         let deleted = try await client.send("DELETE", myob.push + "/bills/\(billId)")
         XCTAssertEqual(deleted.json["status"]?.string, "Success")
+        let answer4 = try await client.get(myob.data + "/bills/\(billId)").status
+        XCTAssertEqual(answer4, 200, "still cached")
+        try sandbox.refresh(companyId: myob.id, dataType: "bills", immediately: true)
         let result2 = try await client.get(myob.data + "/bills/\(billId)")
         XCTAssertEqual(result2.status, 404)
         let deletedAgain = try await client.send("DELETE", myob.push + "/bills/\(billId)")
