@@ -73,11 +73,12 @@ struct BillPayDemo: AsyncParsableCommand {
             } else {
                 // A key of this run only: the sandbox checks it like Codat would.
                 key = "demo-" + UUID().uuidString.lowercased()
-                let started = try await CodatSandbox.start(SandboxConfiguration(pushDelay: .milliseconds(300), apiKey: key))
+                let started = try await CodatSandbox.start(SandboxConfiguration(pushDelay: .milliseconds(300), apiKey: key,
+                                                                                refreshDuration: .milliseconds(300)))
                 sandbox = started
                 serverURL = started.baseURL
                 writes = true
-                out.title("Bill Pay demo against the in-process sandbox at \(serverURL.absoluteString) (push operations stay Pending for 0.3 s)")
+                out.title("Bill Pay demo against the in-process sandbox at \(serverURL.absoluteString) (push operations stay Pending for 0.3 s, refreshes take 0.3 s)")
             }
             try await runFlows(serverURL: serverURL, key: key, writes: writes, sandbox: sandbox, out: out)
         } catch {

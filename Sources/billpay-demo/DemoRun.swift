@@ -17,7 +17,7 @@ final class DemoRun: @unchecked Sendable {
     var asyncPayments = 0
     /// The in-process sandbox, when the demo runs against one (it then injects one lost answer).
     let sandbox: CodatSandbox?
-    /// Names this run's payment intents (`demo-<run>-<n>-<what>`): a real caller keeps its own ids.
+    /// Names this run's payment intents (`demo.<run>.<n>.<what>`): a real caller keeps its own ids.
     let runId = String(UUID().uuidString.lowercased().prefix(8))
     private var intents = 0
 
@@ -31,7 +31,7 @@ final class DemoRun: @unchecked Sendable {
     func nextIntent(_ what: String) -> PaymentIntentID {
         intents += 1
         let label = what.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
-        return PaymentIntentID("demo-\(runId)-\(intents)-\(String(label).prefix(40))")
+        return PaymentIntentID("demo.\(runId).\(intents).\(String(label).prefix(40))")
     }
 
     /// Prints that a write was skipped because the demo only reads this server.

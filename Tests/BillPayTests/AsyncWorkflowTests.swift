@@ -95,6 +95,7 @@ final class AsyncWorkflowTests: XCTestCase {
         XCTAssertEqual(record.lines?.first?.links?.first?.amount, Decimal(string: "-70.44"))
         XCTAssertTrue(PaymentIntentID("async-workflow-1").isMarked(in: record.note), "the marker the layer finds it by")
 
+        try await billPay.refresh(.bills)  // Codat shows what a push changed after a refresh (CODAT-FACTS §2)
         let paid = try await billPay.bill(id: bill.id!)
         XCTAssertEqual(paid.status, .paid)
         XCTAssertEqual(paid.amountDue, 0)
@@ -143,6 +144,7 @@ final class AsyncWorkflowTests: XCTestCase {
         let paid = try await billPay.payBill(bill, details: details("84", paymentMethod: "12"), intent: "async-workflow-5").wait()
         let paidRecord = try await paid.fetchRecord()
         XCTAssertEqual(paidRecord.paymentMethodRef?.id, "12")
+        try await billPay.refresh(.bills)
         let read3 = try await billPay.bill(id: "26572")
         XCTAssertEqual(read3.status, .paid)
     }
@@ -154,6 +156,7 @@ final class AsyncWorkflowTests: XCTestCase {
         let done = try await billPay.payBill(bill, amount: 40, details: details("161904cc-c2be-4cd7-afbd-ccd304473216"), intent: "async-workflow-6").wait()
         let partRecord = try await done.fetchRecord()
         XCTAssertEqual(partRecord.totalAmount, 40)
+        try await billPay.refresh(.bills)
         let after = try await billPay.bill(id: bill.id!)
         XCTAssertEqual(after.status, .partiallyPaid)
         XCTAssertEqual(after.amountDue, 60)
@@ -170,6 +173,7 @@ final class AsyncWorkflowTests: XCTestCase {
         XCTAssertEqual(qboPayment.supplierRef?.id, "77")
         XCTAssertEqual(qboPayment.lines?.count, 1)
         XCTAssertEqual(qboPayment.lines?.first?.links?.compactMap(\.amount), [-1200, -1300])
+        try await qbo.refresh(.bills)
         for id in ["302", "303"] {
             let bill = try await qbo.bill(id: id)
             XCTAssertEqual(bill.status, .paid, id)
@@ -181,6 +185,7 @@ final class AsyncWorkflowTests: XCTestCase {
         let xeroPayment = try await xero.payBills([BillAllocation(bill: powerDirect[0]), BillAllocation(bill: powerDirect[1], amount: Decimal(string: "8.6")!)],
                                                   details: details("bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"), intent: "async-workflow-8").waitForRecord()
         XCTAssertEqual(xeroPayment.lines?.map(\.amount), [Decimal(string: "135.85")!, Decimal(string: "8.6")!])
+        try await xero.refresh(.bills)
         let read4 = try await xero.bill(id: "59978bef-af2f-4a7e-9728-4997597c0980")
         XCTAssertEqual(read4.status, .paid)
         let second = try await xero.bill(id: "2175c381-d323-4e20-8c94-7680ea7f85d3")
@@ -198,6 +203,7 @@ final class AsyncWorkflowTests: XCTestCase {
         XCTAssertNil(batch.supplierRef, "a batch leaves supplierRef out")
         XCTAssertEqual(batch.totalAmount, 360)
         XCTAssertEqual(sandbox.requests("v1.create-bill-payment").last?.json?["supplierRef"], nil)
+        try await billPay.refresh(.bills)
         for bill in bills {
             let read5 = try await billPay.bill(id: bill.id!)
             XCTAssertEqual(read5.status, .paid)
@@ -222,9 +228,11 @@ final class AsyncWorkflowTests: XCTestCase {
         XCTAssertEqual(allocation.totalAmount, 0, "no money paid")
         XCTAssertEqual(allocation.lines?.first?.links?.map(\.amount), [-60, 60])
 
+        try await billPay.refresh(.bills)
         let after = try await billPay.bill(id: bill.id!)
         XCTAssertEqual(after.amountDue, 1380)
         XCTAssertEqual(after.status, .partiallyPaid)
+        try await billPay.refresh(.billCreditNotes)
         let note = try await billPay.client.billCreditNotes.get(companyId: billPay.company.companyId, billCreditNoteId: noteId)
         XCTAssertEqual(note.remainingCredit, 0)
 
@@ -251,6 +259,7 @@ final class AsyncWorkflowTests: XCTestCase {
         let settled = try await one[0].fetchRecord()
         XCTAssertEqual(settled.totalAmount, 100)
         XCTAssertEqual(settled.lines?.first?.links?.map(\.amount), [Decimal(string: "-274.6")!, Decimal(string: "174.6")!])
+        try await netSuite.refresh(.bills)
         let read6 = try await netSuite.bill(id: "9003")
         XCTAssertEqual(read6.amountDue, Decimal(string: "224.4"))
 
@@ -263,6 +272,7 @@ final class AsyncWorkflowTests: XCTestCase {
         let two = try await xero.settleBill(xeroBill, creditNote: credit[0], payment: 20, details: details("bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"), intent: "async-workflow-14")
         let twoRecords = [try await two[0].fetchRecord(), try await two[1].fetchRecord()]
         XCTAssertEqual(twoRecords.map(\.totalAmount), [0, 20])
+        try await xero.refresh(.bills)
         let after = try await xero.bill(id: xeroBill.id!)
         XCTAssertEqual(after.amountDue, Decimal(string: "25"), "70.44 - 25.44 credit - 20 paid")
         XCTAssertEqual(after.status, .partiallyPaid)
@@ -275,18 +285,21 @@ final class AsyncWorkflowTests: XCTestCase {
         let billPay = try billPay(sandbox, .xero)
         let bill = try await billPay.bill(id: "76129542-2b2f-482f-b2b3-e612d9c1ba08")
         let payment = try await billPay.payBill(bill, amount: 60, details: details("bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"), intent: "async-workflow-15").waitForRecord()
+        try await billPay.refresh(.bills)
         let read7 = try await billPay.bill(id: bill.id!)
         XCTAssertEqual(read7.amountDue, 300)
 
         let deleted = try await billPay.deleteBillPayment(id: try XCTUnwrap(payment.id)).wait()
         XCTAssertEqual(deleted.recordId, payment.id)
         XCTAssertEqual(deleted.operation?.status, .success)
+        try await billPay.refresh(.bills)
         let restored = try await billPay.bill(id: bill.id!)
         XCTAssertEqual(restored.amountDue, 360)
         XCTAssertEqual(restored.status, .open)
 
         let gone = try await billPay.deleteBill(id: bill.id!).wait()
         XCTAssertEqual(gone.recordId, bill.id)
+        try await billPay.refresh(.bills)
         do {
             _ = try await billPay.bill(id: bill.id!)
             XCTFail("the bill is deleted")

@@ -24,8 +24,10 @@ let fastRetry = RetryConfiguration(
 /// Starts a sandbox for one test and stops it when the test ends.
 func startSandbox(_ test: XCTestCase, pushDelay: Duration = .milliseconds(300), extraBills: Int = 0,
                   faultSeed: UInt64 = 0x5EED) async throws -> CodatSandbox {
+    // Refreshes take 50 ms of sandbox time (Codat: seconds to minutes), so that tests that read
+    // what a push wrote (after a refresh, CODAT-FACTS §2) stay fast.
     let sandbox = try await CodatSandbox.start(SandboxConfiguration(
-        pushDelay: pushDelay, apiKey: sandboxAPIKey, extraBills: extraBills, faultSeed: faultSeed))
+        pushDelay: pushDelay, apiKey: sandboxAPIKey, extraBills: extraBills, faultSeed: faultSeed, refreshDuration: .milliseconds(50)))
     test.addTeardownBlock { await sandbox.stop() }
     return sandbox
 }

@@ -85,12 +85,12 @@ extension AsyncBillPay {
     public func pay(_ request: BillPaymentRequest, intent: PaymentIntentID, resume: PaymentResumeData? = nil) async throws -> PushHandle<BillPayment> {
         let payment = try prepare(request, intent: intent)
         let billIds = (payment.lines ?? []).flatMap { ($0.links ?? []).filter { $0.type == .bill }.compactMap(\.id) }
-        let (client, companyId, connectionId) = (client, companyId, connectionId)
+        let (client, companyId, connectionId, policy) = (client, companyId, connectionId, delivery)
         let push = MarkedPush<CreateBillPaymentResponse, BillPayment>(
             dataType: .billPayments, billIds: billIds, amount: payment.totalAmount ?? 0, digest: try PaymentResumeData.digest(of: payment)
         ) { key in
             try await client.billPayments.create(companyId: companyId, connectionId: connectionId, body: payment,
-                                                 options: CallOptions(headers: ["Idempotency-Key": key]))
+                                                 options: policy.callOptions(idempotencyKey: key))
         } findMarked: { intent in
             try await client.billPayments.listAll(companyId: companyId, query: "note~\(intent.rawValue)").collect()
                 .filter { intent.isMarked(in: $0.note) }.compactMap(\.id)

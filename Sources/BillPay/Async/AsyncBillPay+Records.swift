@@ -16,12 +16,12 @@ extension AsyncBillPay {
         if !issues.isEmpty { throw CreditNoteError.totals(issues) }
         var note = creditNote
         note.note = try intent.validated().marking(note.note)
-        let (client, companyId, connectionId, body) = (client, companyId, connectionId, note)
+        let (client, companyId, connectionId, body, policy) = (client, companyId, connectionId, note, delivery)
         let push = MarkedPush<CreateBillCreditNoteResponse, BillCreditNote>(
             dataType: .billCreditNotes, billIds: [], amount: note.totalAmount, digest: try PaymentResumeData.digest(of: body)
         ) { key in
             try await client.billCreditNotes.create(companyId: companyId, connectionId: connectionId, body: body,
-                                                    options: CallOptions(headers: ["Idempotency-Key": key]))
+                                                    options: policy.callOptions(idempotencyKey: key))
         } findMarked: { intent in
             try await client.billCreditNotes.listAll(companyId: companyId, query: "note~\(intent.rawValue)").collect()
                 .filter { intent.isMarked(in: $0.note) }.compactMap(\.id)

@@ -74,6 +74,11 @@ public struct DeliveryPolicy: Sendable, Hashable {
     public var clockSkew: Duration
     /// Polling interval while waiting on push or pull operations during reconciliation.
     public var pollInterval: Duration
+    /// The runtime's retries of one payment request: only what Codat did not act on (429, with
+    /// `Retry-After`). Every other repeat (after a lost answer, a 5XX, a 409) is the layer's
+    /// decision, counted in its report (CODAT-FACTS §1: a repeat with the same key gets the first
+    /// answer, so it tells nothing new after a 5XX).
+    public var sendRetry: RetryConfiguration
 
     /// Defaults: 3 attempts, 90-minute window less 10, 3 replays 1 s apart, 409s 2 s apart for at
     /// most 2 minutes, 2 minutes for pending pushes, 24 hours for a `TimedOut` push to settle,
@@ -82,7 +87,8 @@ public struct DeliveryPolicy: Sendable, Hashable {
                 maxReplays: Int = 3, replayInterval: Duration = .seconds(1), inFlightInterval: Duration = .seconds(2),
                 inFlightMaxWait: Duration = .seconds(120), pushSettleTimeout: Duration = .seconds(120),
                 timedOutSettleTime: Duration = .seconds(24 * 3600), refreshTimeout: Duration = .seconds(300),
-                clockSkew: Duration = .seconds(300), pollInterval: Duration = .seconds(1)) {
+                clockSkew: Duration = .seconds(300), pollInterval: Duration = .seconds(1),
+                sendRetry: RetryConfiguration = DeliveryPolicy.onlyRateLimits) {
         self.maxAttempts = maxAttempts
         self.replayWindow = replayWindow
         self.replaySafetyMargin = replaySafetyMargin
@@ -95,6 +101,17 @@ public struct DeliveryPolicy: Sendable, Hashable {
         self.refreshTimeout = refreshTimeout
         self.clockSkew = clockSkew
         self.pollInterval = pollInterval
+        self.sendRetry = sendRetry
+    }
+
+    /// Retries 429 only (after `Retry-After`, or 0.5 s growing 1.5x up to 30 s, for 2 minutes).
+    public static let onlyRateLimits = RetryConfiguration(
+        strategy: .backoff(initialInterval: .milliseconds(500), maxInterval: .seconds(30), maxElapsedTime: .seconds(120), exponent: 1.5),
+        statuses: StatusSet(codes: [429]), retryConnectionErrors: false)
+
+    /// The per-call options of a payment request carrying `idempotencyKey` in a header.
+    func callOptions(idempotencyKey: String? = nil) -> CallOptions {
+        CallOptions(retry: sendRetry, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:])
     }
 }
 
@@ -225,6 +242,8 @@ struct IntentDelivery<Answer: Sendable> {
     let accept: (Answer, inout PaymentResumeData) -> Void
     /// Looks at state. `mayProveAbsence`: the key's request is known to be over.
     let reconcile: (PaymentResumeData, Bool) async throws -> Reconciliation
+    /// Sends in this call that never reached Codat (or got a final 429), retried with the same key.
+    private var notProcessedRetries = 0
 
     init(journal: PaymentJournal, policy: DeliveryPolicy, clock: any PaymentClock, entry: PaymentResumeData,
          send: @escaping (String) async throws -> Answer, accept: @escaping (Answer, inout PaymentResumeData) -> Void,
@@ -243,6 +262,7 @@ struct IntentDelivery<Answer: Sendable> {
 
     mutating func run() async throws -> (Delivered<Answer>, PaymentResumeData, DeliveryReport) {
         var replays = 0
+        notProcessedRetries = 0
         while true {
             switch entry.status {
             case .recorded:
@@ -262,7 +282,7 @@ struct IntentDelivery<Answer: Sendable> {
                 entry.pushOperationKey = nil
                 report.idempotencyKeys = entry.idempotencyKeys
                 replays = 0
-                try await sendCurrent()
+                if let answer = try await sendCurrent() { return (.answered(answer), entry, report) }
             case .sent:
                 let attempt = entry.attempts[entry.attempts.count - 1]
                 let now = clock.now()
@@ -271,7 +291,7 @@ struct IntentDelivery<Answer: Sendable> {
                 if attempt.replayedStatus == nil, replayable, replays < policy.maxReplays {
                     replays += 1
                     try await wait(policy.replayInterval)
-                    try await sendCurrent()
+                    if let answer = try await sendCurrent() { return (.answered(answer), entry, report) }
                     continue
                 }
                 // The key's request is over when Codat gave a final answer, or the window has passed.
@@ -302,8 +322,9 @@ struct IntentDelivery<Answer: Sendable> {
         }
     }
 
-    /// Sends the current attempt's key and writes down what the answer means.
-    private mutating func sendCurrent() async throws {
+    /// Sends the current attempt's key and writes down what the answer means; returns Codat's
+    /// success answer, or nil when the outcome is still to be found out.
+    private mutating func sendCurrent() async throws -> Answer? {
         var inFlightStart: Date?
         while true {
             let index = entry.attempts.count - 1
@@ -326,11 +347,17 @@ struct IntentDelivery<Answer: Sendable> {
                 if keySentBefore { report.resolvedByReplay += 1 }
                 accept(answer, &entry)
                 try await journal.save(entry)
-                return
+                return answer
             case let .notProcessed(error):
                 guard keySentBefore else {
                     // Nothing of this key reached Codat: the intent stands as before it.
                     entry.attempts[index].sends -= 1
+                    if notProcessedRetries < policy.maxReplays {
+                        notProcessedRetries += 1
+                        try await journal.save(entry)
+                        try await wait(policy.replayInterval)
+                        continue
+                    }
                     if entry.attempts[index].sends == 0 {
                         entry.attempts.removeLast()
                         report.idempotencyKeys = entry.idempotencyKeys
@@ -342,7 +369,7 @@ struct IntentDelivery<Answer: Sendable> {
                 }
                 // An earlier send of the key may have been processed: still unknown.
                 report.ambiguousSends += 1
-                return
+                return nil
             case let .refused(error):
                 if keySentBefore { report.resolvedByReplay += 1 }
                 entry.status = .notRecorded
@@ -355,7 +382,7 @@ struct IntentDelivery<Answer: Sendable> {
                 entry.attempts[index].replayedStatus = status
                 entry.note = "Codat answered \(status) for the key: reconcile"
                 try await journal.save(entry)
-                return
+                return nil
             case let .inFlight(error):
                 report.ambiguousSends += 1
                 let now = clock.now()
@@ -367,7 +394,7 @@ struct IntentDelivery<Answer: Sendable> {
                 try await wait(policy.inFlightInterval)
             case .lost:
                 report.ambiguousSends += 1
-                return
+                return nil
             }
         }
     }

@@ -115,9 +115,10 @@ extension SyncBillPay {
                 stored = entry
             }
             let (client, companyId, connectionId) = (client, companyId, connectionId)
-            var delivery = IntentDelivery<BillPayment>(journal: journal, policy: delivery, clock: clock, entry: stored!) { key in
+            let policy = delivery
+            var delivery = IntentDelivery<BillPayment>(journal: journal, policy: policy, clock: clock, entry: stored!) { key in
                 try await client.billPayments.create(companyId: companyId, connectionId: connectionId, billId: request.billId,
-                                                     idempotencyKey: key, body: request.payment)
+                                                     idempotencyKey: key, body: request.payment, options: policy.callOptions())
             } accept: { payment, entry in
                 entry.status = .recorded
                 entry.recordId = payment.id
