@@ -89,7 +89,7 @@ extension AsyncBillPay {
         let push = MarkedPush<CreateBillPaymentResponse, BillPayment>(
             dataType: .billPayments, billIds: billIds, amount: payment.totalAmount ?? 0, digest: try PaymentResumeData.digest(of: payment)
         ) { key in
-            try await client.billPayments.create(companyId: companyId, connectionId: connectionId, body: payment,
+            try await client.billPayments.create(companyId: companyId, connectionId: connectionId, timeoutInMinutes: policy.pushTimeoutInMinutes, body: payment,
                                                  options: policy.callOptions(idempotencyKey: key))
         } findMarked: { intent in
             try await client.billPayments.listAll(companyId: companyId, query: "note~\(intent.rawValue)").collect()

@@ -20,7 +20,7 @@ extension AsyncBillPay {
         let push = MarkedPush<CreateBillCreditNoteResponse, BillCreditNote>(
             dataType: .billCreditNotes, billIds: [], amount: note.totalAmount, digest: try PaymentResumeData.digest(of: body)
         ) { key in
-            try await client.billCreditNotes.create(companyId: companyId, connectionId: connectionId, body: body,
+            try await client.billCreditNotes.create(companyId: companyId, connectionId: connectionId, timeoutInMinutes: policy.pushTimeoutInMinutes, body: body,
                                                     options: policy.callOptions(idempotencyKey: key))
         } findMarked: { intent in
             try await client.billCreditNotes.listAll(companyId: companyId, query: "note~\(intent.rawValue)").collect()

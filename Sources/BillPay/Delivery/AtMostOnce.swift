@@ -79,6 +79,9 @@ public struct DeliveryPolicy: Sendable, Hashable {
     /// decision, counted in its report (CODAT-FACTS §1: a repeat with the same key gets the first
     /// answer, so it tells nothing new after a 5XX).
     public var sendRetry: RetryConfiguration
+    /// (v1) `timeoutInMinutes` of payment pushes: Codat moves an operation still `Pending` after
+    /// it to `TimedOut` (whose write may still land). nil: Codat's default.
+    public var pushTimeoutInMinutes: Int32?
 
     /// Defaults: 3 attempts, 90-minute window less 10, 3 replays 1 s apart, 409s 2 s apart for at
     /// most 2 minutes, 2 minutes for pending pushes, 24 hours for a `TimedOut` push to settle,
@@ -88,7 +91,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
                 inFlightMaxWait: Duration = .seconds(120), pushSettleTimeout: Duration = .seconds(120),
                 timedOutSettleTime: Duration = .seconds(24 * 3600), refreshTimeout: Duration = .seconds(300),
                 clockSkew: Duration = .seconds(300), pollInterval: Duration = .seconds(1),
-                sendRetry: RetryConfiguration = DeliveryPolicy.onlyRateLimits) {
+                sendRetry: RetryConfiguration = DeliveryPolicy.onlyRateLimits, pushTimeoutInMinutes: Int32? = nil) {
         self.maxAttempts = maxAttempts
         self.replayWindow = replayWindow
         self.replaySafetyMargin = replaySafetyMargin
@@ -102,6 +105,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
         self.clockSkew = clockSkew
         self.pollInterval = pollInterval
         self.sendRetry = sendRetry
+        self.pushTimeoutInMinutes = pushTimeoutInMinutes
     }
 
     /// Retries 429 only (after `Retry-After`, or 0.5 s growing 1.5x up to 30 s, for 2 minutes).
