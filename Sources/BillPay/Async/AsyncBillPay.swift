@@ -208,8 +208,8 @@ public struct AsyncBillPay: Sendable {
         }
 
         // A push Codat answered earlier: its operation tells, unless it went TimedOut.
+        var report = DeliveryReport(intentId: intent)
         if entry.status == .accepted, let key = entry.pushOperationKey {
-            var report = DeliveryReport(intentId: intent)
             report.resumed = true
             report.idempotencyKeys = entry.idempotencyKeys
             let operation = try await client.pushOperations.get(companyId: companyId, pushOperationKey: key)
@@ -240,7 +240,7 @@ public struct AsyncBillPay: Sendable {
             }
         }
 
-        var delivery = IntentDelivery<Answer>(journal: journal, policy: policy, clock: clock, entry: entry) { key in
+        var delivery = IntentDelivery<Answer>(journal: journal, policy: policy, clock: clock, entry: entry, report: report) { key in
             try await push.send(key)
         } accept: { answer, entry in
             entry.pushOperationKey = answer.pushOperationKey
@@ -257,12 +257,12 @@ public struct AsyncBillPay: Sendable {
         } reconcile: { entry, requestIsOver in
             try await reconciliation.finding(entry, requestIsOver: requestIsOver)
         }
-        let (delivered, _, report) = try await delivery.run()
+        let (delivered, _, finalReport) = try await delivery.run()
         switch delivered {
         case let .answered(answer):
-            return handle(answer.operation, dataType: push.dataType, delivery: report, tracking: tracking(report), fetch: push.fetch)
+            return handle(answer.operation, dataType: push.dataType, delivery: finalReport, tracking: tracking(finalReport), fetch: push.fetch)
         case let .recorded(recordId):
-            return recorded(recordId, report)
+            return recorded(recordId, finalReport)
         }
     }
 }

@@ -249,16 +249,16 @@ struct IntentDelivery<Answer: Sendable> {
     /// Sends in this call that never reached Codat (or got a final 429), retried with the same key.
     private var notProcessedRetries = 0
 
-    init(journal: PaymentJournal, policy: DeliveryPolicy, clock: any PaymentClock, entry: PaymentResumeData,
+    init(journal: PaymentJournal, policy: DeliveryPolicy, clock: any PaymentClock, entry: PaymentResumeData, report: DeliveryReport? = nil,
          send: @escaping (String) async throws -> Answer, accept: @escaping (Answer, inout PaymentResumeData) -> Void,
          reconcile: @escaping (PaymentResumeData, Bool) async throws -> Reconciliation) {
         self.journal = journal
         self.policy = policy
         self.clock = clock
         self.entry = entry
-        self.report = DeliveryReport(intentId: entry.intentId)
+        self.report = report ?? DeliveryReport(intentId: entry.intentId)
         self.report.idempotencyKeys = entry.idempotencyKeys
-        self.report.resumed = !entry.attempts.isEmpty
+        self.report.resumed = self.report.resumed || !entry.attempts.isEmpty
         self.send = send
         self.accept = accept
         self.reconcile = reconcile
