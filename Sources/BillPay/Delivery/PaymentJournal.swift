@@ -175,6 +175,9 @@ public final class PaymentJournal: Sendable {
     public let storage: any PaymentJournalStorage
     private let running = Locked<[String: Task<any Sendable, any Error>]>([:])
     private let bills = KeyedMutex()
+    /// Synchronous intents whose outcome is not settled, by company and bill (loaded once from
+    /// the storage, then kept up to date by `save`).
+    private let unsettled = Locked<[String: Set<PaymentIntentID>]?>(nil)
 
     public init(storage: any PaymentJournalStorage = InMemoryPaymentJournalStorage()) {
         self.storage = storage
@@ -195,6 +198,15 @@ public final class PaymentJournal: Sendable {
 
     func save(_ entry: PaymentResumeData) async throws {
         try await storage.save(entry)
+        guard entry.api == .sync else { return }
+        let open = entry.status == .sent || entry.status == .accepted
+        unsettled.withLock { index in
+            guard index != nil else { return }
+            for billId in entry.billIds {
+                let key = "\(entry.companyId)/\(billId)"
+                if open { index![key, default: []].insert(entry.intentId) } else { index![key]?.remove(entry.intentId) }
+            }
+        }
     }
 
     /// Runs `work` for an intent unless it already runs in this process; then waits for that run
@@ -226,11 +238,15 @@ public final class PaymentJournal: Sendable {
     }
 
     /// The intents of a company whose outcome is not settled, for a bill (synchronous API).
-    func unresolved(companyId: String, billId: String, except intentId: PaymentIntentID) async throws -> PaymentResumeData? {
-        try await storage.all().first {
-            $0.companyId == companyId && $0.api == .sync && $0.billIds.contains(billId) && $0.intentId != intentId
-                && ($0.status == .sent || $0.status == .accepted)
+    func unresolved(companyId: String, billId: String, except intentId: PaymentIntentID) async throws -> PaymentIntentID? {
+        if unsettled.withLock({ $0 == nil }) {
+            var index: [String: Set<PaymentIntentID>] = [:]
+            for entry in try await storage.all() where entry.api == .sync && (entry.status == .sent || entry.status == .accepted) {
+                for billId in entry.billIds { index["\(entry.companyId)/\(billId)", default: []].insert(entry.intentId) }
+            }
+            unsettled.withLock { if $0 == nil { $0 = index } }
         }
+        return unsettled.withLock { $0?["\(companyId)/\(billId)"]?.first { $0 != intentId } }
     }
 }
 

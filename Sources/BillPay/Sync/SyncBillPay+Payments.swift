@@ -103,7 +103,7 @@ extension SyncBillPay {
             if stored == nil || stored?.status == .notRecorded {
                 // A new attempt will be sent: check it against the bill as it is now.
                 if let other = try await journal.unresolved(companyId: companyId, billId: request.billId, except: intent) {
-                    throw PaymentIntentError.billHasUnresolvedIntent(billId: request.billId, intentId: other.intentId.rawValue)
+                    throw PaymentIntentError.billHasUnresolvedIntent(billId: request.billId, intentId: other.rawValue)
                 }
                 guard let before = try await bill(id: request.billId) else { throw SyncPaymentError.billNotFound(billId: request.billId) }
                 try request.check(against: before)
