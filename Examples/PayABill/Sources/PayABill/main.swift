@@ -24,7 +24,7 @@ do {
     print("paying bill \(billId): \(bill.amountDue ?? 0) \(bill.currency) due, from account \(account.name ?? account.id ?? "?")")
     // The payment intent: an id this program keeps (here a fixed one; a real caller stores its own
     // payment id, or a UUID, before calling). Paying the same intent again never pays twice.
-    let intent: PaymentIntentID = "payabill-example-\(billId)"
+    let intent = PaymentIntentID("payabill-example-\(billId)")
     let receipt = try await billPay.payBill(bill, from: account, date: "2024-06-01", reference: "PayABill example", intent: intent)
     print("intent \(intent): Idempotency-Key \(receipt.delivery.idempotencyKeys.joined(separator: ", ")), \(receipt.delivery.sends) send")
     let after = try await billPay.bill(id: billId)
