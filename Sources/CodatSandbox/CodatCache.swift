@@ -150,12 +150,25 @@ extension CompanyState {
             case .pull(let index):
                 completePull(index)
             case .scheduledSync:
+                let interval = (rules.scheduledSyncInterval ?? .seconds(86_400)).seconds
+                // Syncs with nothing else happening in between read the same records: of such a
+                // run only the last one is kept, so advancing the clock by a year stays cheap.
+                let horizon = min(now, nextOtherEvent ?? now)
+                let skipped = max(((horizon.timeIntervalSince(time)) / interval).rounded(.down), 0)
+                let at = time.addingTimeInterval(skipped * interval)
                 for dataType in CodatDataType.all {
-                    _ = try? queueRefresh(dataType, now: time, duration: rules.refreshDuration)
+                    _ = try? queueRefresh(dataType, now: at, duration: rules.refreshDuration)
                 }
-                nextScheduledSync = time.adding(rules.scheduledSyncInterval ?? .seconds(86_400))
+                nextScheduledSync = at.addingTimeInterval(interval)
             }
         }
+    }
+
+    /// The earliest push or pull event still to come, whenever it is.
+    private var nextOtherEvent: Date? {
+        let pushes = pendingPushes.compactMap { pushOperations[$0].nextEvent }
+        let pulls = pullOperations.lazy.filter(\.isPending).map(\.completesAt)
+        return (pushes + pulls).min()
     }
 
     private enum Event {

@@ -243,6 +243,12 @@ public final class CodatSandbox: Sendable {
         (try? core.store.withCompany(companyId) { $0.pushOperations.map(\.json) }) ?? []
     }
 
+    /// Keys of the push operations that timed out and whose write still reached the
+    /// accounting software afterwards (their status stays `TimedOut`, CODAT-FACTS.md §2).
+    public func timedOutPushesThatLanded(companyId: String) -> [String] {
+        (try? core.store.withCompany(companyId) { $0.pushOperations.filter(\.landedAfterTimeout).map(\.key) }) ?? []
+    }
+
     /// Files uploaded against a bill.
     public func attachments(billId: String, companyId: String) -> [SandboxAttachment] {
         (try? core.store.withCompany(companyId) { $0.attachments.filter { $0.billId == billId } }) ?? []

@@ -31,7 +31,6 @@ final class IdempotencyCache: Sendable {
         let method: String
         let path: String
         let body: Data
-        let started: Date
         /// nil while the first request is being processed.
         var response: APIResponse?
         var storedAt: Date?
@@ -81,7 +80,7 @@ final class IdempotencyCache: Sendable {
             }
             guard let entry = table.entries[scoped] else {
                 Self.expire(&table, now: now, window: window)
-                table.entries[scoped] = Entry(method: method, path: path, body: body, started: now)
+                table.entries[scoped] = Entry(method: method, path: path, body: body)
                 return .proceed(Ticket(scopedKey: scoped))
             }
             guard entry.method == method, entry.path == path, entry.body == body else {

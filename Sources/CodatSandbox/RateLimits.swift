@@ -39,12 +39,17 @@ final class RateLimiter: Sendable {
         configuredQuota ?? 1000 * (1 + activeCompanies)
     }
 
-    /// Counts the request against the client's quota and the company's concurrency;
-    /// the 429 to answer when over either.
+    /// Counts the request against the client's quota and the company's concurrency (pass the
+    /// company only when it exists, so that made-up ids take no memory); the 429 to answer
+    /// when over either.
     func acquire(client: String, companyId: String?, now: Date, activeCompanies: Int) -> Result<Permit, SandboxError> {
         let limit = quota(activeCompanies: activeCompanies)
         let resetAt = now.nextMidnightUTC
         return state.withLock { state in
+            if state.used.count >= 10_000 {
+                // Yesterday's counts are of no use; keep the table small.
+                state.used = state.used.filter { $0.value.resetAt == resetAt }
+            }
             var usage = state.used[client] ?? (resetAt, 0)
             if usage.resetAt != resetAt { usage = (resetAt, 0) }
             func headers(remaining: Int) -> [(String, String)] {
@@ -84,7 +89,8 @@ final class RateLimiter: Sendable {
     func release(_ permit: Permit) {
         guard let companyId = permit.companyId else { return }
         state.withLock { state in
-            state.inFlight[companyId] = max((state.inFlight[companyId] ?? 1) - 1, 0)
+            let running = (state.inFlight[companyId] ?? 1) - 1
+            state.inFlight[companyId] = running > 0 ? running : nil
         }
     }
 

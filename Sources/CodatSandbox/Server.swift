@@ -112,9 +112,11 @@ final class SandboxCore: Sendable {
         // Rate limits (facts §3): counted once the client is known; the company's slot is
         // held until the answer is produced, latency faults included.
         let permit: RateLimiter.Permit
+        let companyId = RateLimiter.companyId(path: path)
+        let facts = store.rateLimitFacts(companyId: companyId)
         switch rateLimiter.acquire(
-            client: client(request.headers), companyId: RateLimiter.companyId(path: path), now: clock.now,
-            activeCompanies: store.activeConnectedCompanies)
+            client: client(request.headers), companyId: facts.companyExists ? companyId : nil, now: clock.now,
+            activeCompanies: facts.activeCompanies)
         {
         case .failure(let error): return finish(sequence, method: method, target: target, .error(error))
         case .success(let granted): permit = granted
@@ -226,13 +228,15 @@ final class SandboxCore: Sendable {
 
     /// The handler; a thrown `SandboxError` becomes its answer.
     private func run(_ request: APIRequest, _ handler: RouteHandler) async -> APIResponse {
+        let response: APIResponse
         do {
-            return try await handler(request)
+            response = try await handler(request)
         } catch let error as SandboxError {
-            return .error(error)
+            response = .error(error)
         } catch {
-            return .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
+            response = .error(SandboxError(status: 500, message: "The sandbox failed: \(error)"))
         }
+        return response
     }
 
     private func finish(_ sequence: Int, method: String, target: String, _ response: APIResponse) -> Response {

@@ -270,9 +270,12 @@ final class SandboxStore: Sendable {
         withState { _ in }
     }
 
-    /// Companies with a linked connection (Codat's daily quota grows with them, facts §3).
-    var activeConnectedCompanies: Int {
-        state.withLock { $0.companies.values.filter(\.isActivelyConnected).count }
+    /// Companies with a linked connection (Codat's daily quota grows with them, facts §3), and
+    /// whether `companyId` is one of the companies.
+    func rateLimitFacts(companyId: String?) -> (activeCompanies: Int, companyExists: Bool) {
+        state.withLock { state in
+            (state.companies.values.filter(\.isActivelyConnected).count, companyId.map { state.companies[$0] != nil } ?? false)
+        }
     }
 }
 

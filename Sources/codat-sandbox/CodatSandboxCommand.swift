@@ -10,9 +10,12 @@ struct CodatSandboxCommand: AsyncParsableCommand {
         commandName: "codat-sandbox",
         abstract: "An in-memory fake of the Codat Bill Pay endpoints (synchronous and v1 APIs).",
         discussion: """
-            Control API: GET /_sandbox (companies), POST|GET|DELETE /_sandbox/faults, \
-            GET|DELETE /_sandbox/requests, GET|PUT /_sandbox/push-delay, POST /_sandbox/reset, \
-            GET /_sandbox/companies/{companyId}/{collection}.
+            Behaves as CODAT-FACTS.md says Codat does: Idempotency-Key replays (90 minutes), v1 \
+            reads from Codat's cache (updated by refreshes), rate limits, all on a sandbox clock.
+            Control API (behind --api-key when given): GET /_sandbox (companies), \
+            POST|GET|DELETE /_sandbox/faults, GET|DELETE /_sandbox/requests, GET|PUT /_sandbox/push-delay, \
+            GET|POST /_sandbox/clock ({"advanceSeconds": 5400}), POST /_sandbox/companies/{companyId}/refresh, \
+            POST /_sandbox/reset, GET /_sandbox/companies/{companyId}/{collection}.
             """)
 
     @Option(help: "Port to listen on; 0 picks a free one.")
@@ -30,6 +33,21 @@ struct CodatSandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("extra-bills"), help: "Open bills to add to the Xero company, for paging and benchmarks.")
     var extraBills: Int = 0
 
+    @Option(name: .customLong("refresh-duration-seconds"), help: "How long a refresh of Codat's cache takes (sandbox time).")
+    var refreshDurationSeconds: Int = 30
+
+    @Option(name: .customLong("scheduled-sync-seconds"), help: "Interval of the scheduled sync of every data type; 0 for none.")
+    var scheduledSyncSeconds: Int = 86_400
+
+    @Flag(name: .customLong("no-refresh-lag"), help: "v1 reads show the accounting software at once (not how Codat behaves).")
+    var noRefreshLag = false
+
+    @Option(name: .customLong("daily-quota"), help: "Requests per client per day; Codat's formula when not given.")
+    var dailyQuota: Int?
+
+    @Option(name: .customLong("write-processing-ms"), help: "Time every write spends being processed (lets duplicates overlap).")
+    var writeProcessingMs: Int = 0
+
     @Flag(help: "Do not print a line per request.")
     var quiet = false
 
@@ -37,13 +55,20 @@ struct CodatSandboxCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535.") }
         guard pushDelayMs >= 0 else { throw ValidationError("--push-delay-ms must not be negative.") }
         guard extraBills >= 0 else { throw ValidationError("--extra-bills must not be negative.") }
+        guard refreshDurationSeconds >= 0 else { throw ValidationError("--refresh-duration-seconds must not be negative.") }
+        guard scheduledSyncSeconds >= 0 else { throw ValidationError("--scheduled-sync-seconds must not be negative.") }
+        guard (dailyQuota ?? 0) >= 0 else { throw ValidationError("--daily-quota must not be negative.") }
+        guard writeProcessingMs >= 0 else { throw ValidationError("--write-processing-ms must not be negative.") }
     }
 
     func run() async throws {
         // Request lines wait until the "listening on" line is out, so that it stays first.
         let output = OrderedOutput()
         var configuration = SandboxConfiguration(
-            host: host, port: port, pushDelay: .milliseconds(pushDelayMs), apiKey: apiKey, extraBills: extraBills)
+            host: host, port: port, pushDelay: .milliseconds(pushDelayMs), apiKey: apiKey, extraBills: extraBills,
+            writeProcessingTime: .milliseconds(writeProcessingMs), refreshLag: !noRefreshLag,
+            refreshDuration: .seconds(refreshDurationSeconds),
+            scheduledSyncInterval: scheduledSyncSeconds > 0 ? .seconds(scheduledSyncSeconds) : nil, dailyRequestQuota: dailyQuota)
         if !quiet {
             configuration.requestLog = { line in output.write(line) }
         }

@@ -179,6 +179,23 @@ final class FaultTests: XCTestCase {
         XCTAssertTrue(sandbox.recordedRequests.isEmpty)
     }
 
+    /// The write is applied, then the status answered: the 5xx that hides a payment.
+    func testStatusAfterProcessingAppliesTheWriteThenAnswersTheStatus() async throws {
+        let sandbox = try await startSandbox()
+        let client = TestClient(sandbox)
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let added = try await client.post(
+            "/_sandbox/faults", ["fault": ["type": "statusAfterProcessing", "status": 502], "operation": "sync.create-bill-payment", "remaining": 1])
+        XCTAssertEqual(added.status, 201)
+        XCTAssertEqual(added.json["fault"]?["type"]?.string, "statusAfterProcessing")
+        let answer = try await client.post(xero.payables + "/bills/59978bef-af2f-4a7e-9728-4997597c0980/payment", payment(30))
+        XCTAssertEqual(answer.status, 502)
+        XCTAssertEqual(answer.json["statusCode"], 502)
+        XCTAssertEqual(sandbox.billPayments(companyId: xero.id, api: .sync).count, 1, "the payment was made")
+        XCTAssertEqual(sandbox.bill("59978bef-af2f-4a7e-9728-4997597c0980", companyId: xero.id)?.amountDue, dec("105.85"))
+        XCTAssertEqual(sandbox.recordedRequests.last?.faults, ["statusAfterProcessing 502"])
+    }
+
     // MARK: Helpers
 
     private func payment(_ amount: Int) -> SandboxJSON {
