@@ -85,6 +85,7 @@ enum Campaign {
         var resumedAfterRestart = 0
         var twinCalls = 0
         var twinConflicts409 = 0
+        var timedOutWritesLanded = 0
         var unknownAfterFirstPass = 0
         var deferredAfterFirstPass = 0
         var resolvedBySecondPass = 0
@@ -116,6 +117,7 @@ enum Campaign {
                     resolved by reconciliation:             \(resolvedByReconciliation) (of which proven not recorded, sent again: \(provenNotRecorded))
                   process restart: interrupted / resumed:   \(interruptedByRestart) / \(resumedAfterRestart)
                   concurrent duplicates (another process):  \(twinCalls) calls, \(twinConflicts409) answered 409 then replayed
+                  TimedOut pushes whose write landed later: \(timedOutWritesLanded)
                   unknown after the first pass:             \(unknownAfterFirstPass) (+ \(deferredAfterFirstPass) deferred behind one)
                   resolved by the second pass:              \(resolvedBySecondPass) (sandbox clock advanced \(Int(sandboxSecondsAdvanced)) s in all)
                   failures:                                 \(failures.count)

@@ -118,6 +118,7 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         sync.count(syncIntents, into: &table)
         v1.count(v1Intents + twinIntents + slowIntents, into: &table)
         table.sandboxSecondsAdvanced = sandbox.now.timeIntervalSince(Date())
+        table.timedOutWritesLanded = sandbox.timedOutPushesThatLanded(companyId: sync.company.companyId).count
         table.elapsed = clock.now - started
         table.print()
 
@@ -131,6 +132,7 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         XCTAssertGreaterThan(table.provenNotRecorded, 0)
         XCTAssertGreaterThan(table.interruptedByRestart, 0, "the restart interrupted intents in flight")
         XCTAssertGreaterThan(table.unknownAfterFirstPass, 0, "some outcomes could only be known later (TimedOut)")
+        XCTAssertGreaterThan(table.timedOutWritesLanded, 0, "some TimedOut writes landed later, and were found, not sent again")
     }
 }
 
