@@ -181,6 +181,39 @@ final class ExactlyOnceSyncTests: XCTestCase {
         XCTAssertEqual(recorded(sandbox, billPay), 1)
     }
 
+    func testLostAnswersBeyondTheReplayBudgetAreFoundByTheAmountDueOrReportedUnknownWithResumeData() async throws {
+        let sandbox = try await startSandbox(self)
+        let billPay = try billPay(sandbox)
+        let payment = try await request(billPay)
+        // The send and its three replays all lose their answer; the first was recorded: the
+        // bill's amount due proves it (a positive proof needs no final answer).
+        sandbox.inject(.dropAfterProcessing, on: .operation("sync.create-bill-payment"), times: 4)
+        let found = try await billPay.pay(payment, intent: "answers-lost")
+        XCTAssertEqual(found.delivery.sends, 4, "the same key, never a new one")
+        XCTAssertEqual(found.delivery.resolvedByReconciliation, 1)
+        XCTAssertEqual(recorded(sandbox, billPay), 1)
+
+        // Nothing arrives, and nothing says so: the amount due is unchanged, but the request may
+        // still be on its way (the window is open), so the outcome is unknown, not "not recorded".
+        sandbox.inject(.dropBeforeProcessing, on: .operation("sync.create-bill-payment"), times: 4)
+        let unknown: PaymentOutcomeUnknownError
+        do {
+            _ = try await billPay.pay(payment, intent: "nothing-arrived")
+            return XCTFail("the outcome cannot be known yet")
+        } catch let error as PaymentOutcomeUnknownError {
+            unknown = error
+        }
+        XCTAssertEqual(unknown.resume.idempotencyKeys.count, 1, "no second key without a proof")
+        XCTAssertEqual(recorded(sandbox, billPay), 1)
+
+        // Another process, with only the resume data: the same key again.
+        let elsewhere = try self.billPay(sandbox, journal: PaymentJournal())
+        let receipt = try await elsewhere.pay(payment, intent: "nothing-arrived", resume: unknown.resume)
+        XCTAssertTrue(receipt.delivery.resumed)
+        XCTAssertEqual(receipt.delivery.idempotencyKeys, unknown.resume.idempotencyKeys)
+        XCTAssertEqual(recorded(sandbox, billPay), 2)
+    }
+
     func testAForeignCurrencyPaymentIsInTheBillsCurrencyAndCheckedAgainstItsAmountDue() throws {
         let bill = Bill(id: "eur-bill", supplierRef: SupplierRef(id: "s"), issueDate: "2024-01-01", dueDate: "2024-01-31", currency: "EUR",
                         status: .open, totalAmount: 499, amountDue: 499)
