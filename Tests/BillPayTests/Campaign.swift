@@ -16,7 +16,7 @@ enum Campaign {
 
     enum Outcome: Sendable {
         case recorded(DeliveryReport?)
-        case unknown(DeliveryReport?)
+        case unknown(DeliveryReport?, reason: String)
         /// (Synchronous) the bill has another intent whose outcome is unknown: paid later.
         case deferred
         case failed(String)
@@ -25,7 +25,7 @@ enum Campaign {
         var isRecorded: Bool { if case .recorded = self { return true } else { return false } }
         var report: DeliveryReport? {
             switch self {
-            case let .recorded(report), let .unknown(report): return report
+            case let .recorded(report), let .unknown(report, _): return report
             default: return nil
             }
         }
@@ -37,7 +37,7 @@ enum Campaign {
     /// Maps an error of `pay`/`wait` to an outcome.
     static func outcome(of error: any Error) -> Outcome {
         switch error {
-        case let error as PaymentOutcomeUnknownError: return .unknown(error.report)
+        case let error as PaymentOutcomeUnknownError: return .unknown(error.report, reason: error.reason)
         case PaymentIntentError.billHasUnresolvedIntent: return .deferred
         case is CancellationError: return .cancelled
         default: return .failed("\(error)")
