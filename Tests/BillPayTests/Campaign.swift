@@ -19,6 +19,8 @@ enum Campaign {
         case unknown(DeliveryReport?, reason: String)
         /// (Synchronous) the bill has another intent whose outcome is unknown: paid later.
         case deferred
+        /// Proven not recorded (refused, or every attempt of the call proven absent): paid again later.
+        case notRecorded(String)
         case failed(String)
         case cancelled
 
@@ -39,6 +41,7 @@ enum Campaign {
         switch error {
         case let error as PaymentOutcomeUnknownError: return .unknown(error.report, reason: error.reason)
         case PaymentIntentError.billHasUnresolvedIntent: return .deferred
+        case let error as PaymentNotRecordedError: return .notRecorded("\(error)")
         case is CancellationError: return .cancelled
         default: return .failed("\(error)")
         }
@@ -88,6 +91,7 @@ enum Campaign {
         var timedOutWritesLanded = 0
         var unknownAfterFirstPass = 0
         var deferredAfterFirstPass = 0
+        var notRecordedAfterFirstPass = 0
         var resolvedBySecondPass = 0
         var failures: [String] = []
         var faultsFired: [String: Int] = [:]
@@ -118,7 +122,7 @@ enum Campaign {
                   process restart: interrupted / resumed:   \(interruptedByRestart) / \(resumedAfterRestart)
                   concurrent duplicates (another process):  \(twinCalls) calls, \(twinConflicts409) answered 409 then replayed
                   TimedOut pushes whose write landed later: \(timedOutWritesLanded)
-                  unknown after the first pass:             \(unknownAfterFirstPass) (+ \(deferredAfterFirstPass) deferred behind one)
+                  unknown after the first pass:             \(unknownAfterFirstPass) (+ \(deferredAfterFirstPass) deferred behind one, \(notRecordedAfterFirstPass) proven not recorded in every attempt)
                   resolved by the second pass:              \(resolvedBySecondPass) (sandbox clock advanced \(Int(sandboxSecondsAdvanced)) s in all)
                   failures:                                 \(failures.count)
                   faults fired:                             \(faults)

@@ -91,6 +91,7 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         func needsAnotherPass(_ outcome: Campaign.Outcome?) -> Bool { !(outcome?.isRecorded ?? false) }
         table.unknownAfterFirstPass = firstPass.values.filter { if case .unknown = $0 { return true } else { return false } }.count
         table.deferredAfterFirstPass = firstPass.values.filter { if case .deferred = $0 { return true } else { return false } }.count
+        table.notRecordedAfterFirstPass = firstPass.values.filter { if case .notRecorded = $0 { return true } else { return false } }.count
         let failed = firstPass.filter { if case .failed = $0.value { return true } else { return false } }
         XCTAssertTrue(failed.isEmpty, "failed in the first pass: \(failed.prefix(5))")
 

@@ -46,8 +46,8 @@ import Foundation
 
 /// How payments are delivered and how an ambiguous send is looked into.
 public struct DeliveryPolicy: Sendable, Hashable {
-    /// At most this many keys (attempts) per intent; each new one only after the previous one was
-    /// proven not recorded.
+    /// At most this many new keys (attempts) per call; each new one only after the previous one
+    /// was proven not recorded. A later call of the intent may send more (numbered on).
     public var maxAttempts: Int
     /// How long Codat replays a key's first answer (CODAT-FACTS §1: 90 minutes).
     public var replayWindow: Duration
@@ -266,6 +266,7 @@ struct IntentDelivery<Answer: Sendable> {
 
     mutating func run() async throws -> (Delivered<Answer>, PaymentResumeData, DeliveryReport) {
         var replays = 0
+        var attemptsThisCall = 0
         notProcessedRetries = 0
         while true {
             switch entry.status {
@@ -277,9 +278,10 @@ struct IntentDelivery<Answer: Sendable> {
                 return (.recorded(recordId: entry.recordId), entry, report)
             case .notRecorded:
                 try Task.checkCancellation()
-                guard entry.attempts.count < policy.maxAttempts else {
-                    throw PaymentNotRecordedError(intentId: entry.intentId, underlying: AttemptsExhausted(attempts: entry.attempts.count), report: report)
+                guard attemptsThisCall < policy.maxAttempts else {
+                    throw PaymentNotRecordedError(intentId: entry.intentId, underlying: AttemptsExhausted(attempts: attemptsThisCall), report: report)
                 }
+                attemptsThisCall += 1
                 let number = entry.attempts.count + 1
                 let key = entry.intentId.idempotencyKey(companyId: entry.companyId, attempt: number)
                 entry.attempts.append(.init(number: number, idempotencyKey: key, firstSentAt: clock.now(), sends: 0, replayedStatus: nil))
@@ -424,7 +426,7 @@ struct IntentDelivery<Answer: Sendable> {
 /// Every allowed attempt was proven not recorded.
 struct AttemptsExhausted: Error, CustomStringConvertible {
     let attempts: Int
-    var description: String { "\(attempts) attempts were each proven not recorded (DeliveryPolicy.maxAttempts)" }
+    var description: String { "\(attempts) attempts in this call were each proven not recorded (DeliveryPolicy.maxAttempts); paying the intent again tries again" }
 }
 
 /// The parts of a `PayablesError` that say whether a failed send may have been recorded,
