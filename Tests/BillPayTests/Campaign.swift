@@ -48,8 +48,14 @@ enum Campaign {
     }
 
     /// Pays every intent, `concurrency` at a time; with `stopAfter`, cancels the rest once that
-    /// many have finished (a crash). Returns the outcome of each intent that finished.
+    /// many have finished (a crash). Returns the outcome of each intent that finished, and how
+    /// many were in flight when the rest was cancelled.
     static func run(_ intents: [Intent], concurrency: Int, stopAfter: Int? = nil, payer: @escaping Payer) async -> [PaymentIntentID: Outcome] {
+        await runCounting(intents, concurrency: concurrency, stopAfter: stopAfter, payer: payer).outcomes
+    }
+
+    static func runCounting(_ intents: [Intent], concurrency: Int, stopAfter: Int? = nil,
+                            payer: @escaping Payer) async -> (outcomes: [PaymentIntentID: Outcome], interrupted: Int) {
         await withTaskGroup(of: (PaymentIntentID, Outcome).self) { group in
             var outcomes: [PaymentIntentID: Outcome] = [:]
             var next = intents.makeIterator()
@@ -61,12 +67,16 @@ enum Campaign {
                 outcomes[id] = outcome
                 if let stopAfter, outcomes.count >= stopAfter {
                     group.cancelAll()
-                    for await (id, outcome) in group { outcomes[id] = outcome }
-                    return outcomes
+                    var interrupted = 0
+                    for await (id, outcome) in group {
+                        outcomes[id] = outcome
+                        interrupted += 1
+                    }
+                    return (outcomes, interrupted)
                 }
                 if let intent = next.next() { group.addTask { (intent.id, await payer(intent)) } }
             }
-            return outcomes
+            return (outcomes, 0)
         }
     }
 

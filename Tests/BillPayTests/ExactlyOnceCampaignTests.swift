@@ -43,9 +43,10 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         // Pass 1, process A: crashes (its tasks cancelled) after 40% of the intents.
         var rng = SplitMix(seed: 7)
         let shuffled = (syncIntents + v1Intents).shuffled(using: &rng)
-        var firstPass = await Campaign.run(shuffled, concurrency: 8, stopAfter: shuffled.count * 2 / 5, payer: payer(try .files(in: directory)))
+        let processA = await Campaign.runCounting(shuffled, concurrency: 8, stopAfter: shuffled.count * 2 / 5, payer: payer(try .files(in: directory)))
+        var firstPass = processA.outcomes
         var table = Campaign.Table()
-        table.interruptedByRestart = firstPass.values.filter { if case .cancelled = $0 { return true } else { return false } }.count
+        table.interruptedByRestart = processA.interrupted
 
         // Process B: a new journal over the same files resumes what A left unsettled, then pays the rest.
         let journal = try PaymentJournal.files(in: directory)
