@@ -14,9 +14,11 @@
 //   Every change returns a `PushHandle` whose `wait()` polls the push operation to its end.
 //   `PaymentValidator` checks every payment before it is sent.
 //
-// Payments are recorded at most once: `Delivery/AtMostOnce.swift` says how.
+// A payment is an intent the caller names (`PaymentIntentID`); it is recorded exactly once or
+// reported unknown with what resumes it: `Delivery/AtMostOnce.swift` says how and on what
+// assumptions about Codat; `PaymentJournal` keeps the resume data.
 //
 // Files import one generated module each: both declare `Bill`, `BillPayment`, `SupplierRef`…,
 // and a file that saw both could not name them (the delivery file uses module selectors,
 // `CodatSyncPayables.Bill`). Types shared by both solutions (`Integration`, `BillPayMethod`,
-// `CompanyConnection`, `PaymentKey`, the rules and errors) import neither.
+// `CompanyConnection`, `PaymentIntentID`, the journal, the rules and errors) import neither.

@@ -85,7 +85,8 @@ struct AsyncFlow {
             let handle = try await billPay.deleteBill(id: billId)
             out.line("pushed: operation \(short(handle.pushOperationKey)) \(handle.submitted?.status.rawValue ?? "-")")
             let done = try await handle.wait()
-            out.line("operation \(done.operation?.status.rawValue ?? "-") after \(done.polls) polls: bill \(short(done.record.id)) deleted")
+            out.line("operation \(done.operation?.status.rawValue ?? "-") after \(done.polls) polls: bill \(short(done.recordId)) deleted")
+            try await billPay.refresh(.bills)
             do {
                 _ = try await billPay.bill(id: billId)
                 out.line("the bill is still listed")
@@ -122,10 +123,12 @@ struct AsyncFlow {
         let clock = ContinuousClock()
         let start = clock.now
         let done = try await handle.wait()
+        // Codat lists the new account after a refresh (CODAT-FACTS §2): fetchRecord refreshes, then reads.
+        let created = try await done.fetchRecord()
         out.line("operation \(done.operation?.status.rawValue ?? "-") after \(seconds(clock.now - start)) (\(done.polls) polls): "
-                 + "account \(done.record.name ?? "-"), \(done.record.currency ?? "-") (\(short(done.record.id)))")
-        out.line("chosen for the payments below: \(done.record.name ?? "-")")
-        return done.record
+                 + "account \(created.name ?? "-"), \(created.currency ?? "-") (\(short(created.id)))")
+        out.line("chosen for the payments below: \(created.name ?? "-")")
+        return created
     }
 
     func creditNote(for bill: Bill, details: PaymentDetails) async throws {
@@ -139,10 +142,10 @@ struct AsyncFlow {
                                                                            taxAmount: 0, totalAmount: credit)])
         let note: BillCreditNote
         if run.commit {
-            let handle = try await billPay.createCreditNote(draft)
+            let handle = try await billPay.createCreditNote(draft, intent: run.nextIntent("credit note"))
             out.line("credit note pushed: operation \(short(handle.pushOperationKey)) \(handle.submitted?.status.rawValue ?? "-")")
             let done = try await handle.wait()
-            note = done.record
+            note = try await done.fetchRecord()
             out.line("operation \(done.operation?.status.rawValue ?? "-"): credit note \(note.billCreditNoteNumber ?? "-") (\(short(note.id))), \(money(note.availableCredit, note.currency)) of credit")
         } else {
             run.wouldSend("create this credit note")
@@ -165,6 +168,7 @@ struct AsyncFlow {
         case .inFullOnly:
             out.line("\(billPay.integration) allocates a credit note in full and alone: two bill payments, the credit note, then \(money(payment, bill.currency))")
             _ = try await send(billPay.builder.allocateCreditNote(note, to: bill, details: details), what: "allocating the credit note")
+            if run.commit { try await billPay.refresh(.bills) }
             let rest = run.commit ? try await billPay.bill(id: bill.id ?? "") : bill
             _ = try await send(billPay.builder.payBill(rest, amount: payment, details: details), what: "in part, after the credit note")
         case .withPartialPayment:
@@ -180,6 +184,7 @@ struct AsyncFlow {
         out.line("pushed: delete payment \(short(id)) (\(money(payment.totalAmount, payment.currency))), operation \(short(handle.pushOperationKey)) \(handle.submitted?.status.rawValue ?? "-")")
         let done = try await handle.wait()
         out.line("operation \(done.operation?.status.rawValue ?? "-") after \(done.polls) polls")
+        try await billPay.refresh(.bills)
         for billId in billIds {
             let bill = try await billPay.bill(id: billId)
             out.line("bill \(label(bill)) now: \(bill.status.rawValue), \(money(bill.amountDue, bill.currency)) due")
@@ -210,21 +215,25 @@ struct AsyncFlow {
         }
         run.asyncPayments += 1
         guard run.commit else {
-            run.wouldSend("push this payment \(what) (its note carries the key the layer finds it by)")
-            out.payload(try billPay.prepare(request).payment)
+            let intent = run.nextIntent("v1 \(what)")
+            run.wouldSend("push this payment \(what) as intent \(intent) (its note carries the marker the layer finds it by)")
+            out.payload(try billPay.prepare(request, intent: intent))
             return nil
         }
-        let handle = try await billPay.pay(request)
+        let handle = try await billPay.pay(request, intent: run.nextIntent("v1 \(what)"))
         out.line("pushed \(what): operation \(short(handle.pushOperationKey)) \(handle.submitted?.status.rawValue ?? "-")")
         let clock = ContinuousClock()
         let start = clock.now
         let done = try await handle.wait()
-        out.line("operation \(done.operation?.status.rawValue ?? "-") after \(seconds(clock.now - start)) (\(done.polls) polls): payment \(short(done.record.id))")
+        out.line("operation \(done.operation?.status.rawValue ?? "-") after \(seconds(clock.now - start)) (\(done.polls) polls): payment \(short(done.recordId))")
+        // Codat shows the payment, and its effect on the bills, after a refresh (CODAT-FACTS §2).
+        let created = try await done.fetchRecord()
+        try await billPay.refresh(.bills)
         for id in bills.keys.sorted() {
             let bill = try await billPay.bill(id: id)
             out.line("bill \(label(bill)) now: \(bill.status.rawValue), \(money(bill.amountDue, bill.currency)) due")
         }
-        return done.record
+        return created
     }
 
     // MARK: Choosing bills

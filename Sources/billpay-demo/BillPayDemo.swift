@@ -73,13 +73,14 @@ struct BillPayDemo: AsyncParsableCommand {
             } else {
                 // A key of this run only: the sandbox checks it like Codat would.
                 key = "demo-" + UUID().uuidString.lowercased()
-                let started = try await CodatSandbox.start(SandboxConfiguration(pushDelay: .milliseconds(300), apiKey: key))
+                let started = try await CodatSandbox.start(SandboxConfiguration(pushDelay: .milliseconds(300), apiKey: key,
+                                                                                refreshDuration: .milliseconds(300)))
                 sandbox = started
                 serverURL = started.baseURL
                 writes = true
-                out.title("Bill Pay demo against the in-process sandbox at \(serverURL.absoluteString) (push operations stay Pending for 0.3 s)")
+                out.title("Bill Pay demo against the in-process sandbox at \(serverURL.absoluteString) (push operations stay Pending for 0.3 s, refreshes take 0.3 s)")
             }
-            try await runFlows(serverURL: serverURL, key: key, writes: writes, out: out)
+            try await runFlows(serverURL: serverURL, key: key, writes: writes, sandbox: sandbox, out: out)
         } catch {
             if let sandbox { await sandbox.stop() }
             FileHandle.standardError.write(Data("billpay-demo: error: \(Self.explain(error))\n".utf8))
@@ -88,7 +89,7 @@ struct BillPayDemo: AsyncParsableCommand {
         if let sandbox { await sandbox.stop() }
     }
 
-    func runFlows(serverURL: URL, key: String, writes: Bool, out: Output) async throws {
+    func runFlows(serverURL: URL, key: String, writes: Bool, sandbox: CodatSandbox?, out: Output) async throws {
         let authHeader = "Basic " + Data(key.utf8).base64EncodedString()
         var logger = Logger(label: "billpay-demo")
         logger.logLevel = verbose ? .debug : .error
@@ -98,7 +99,7 @@ struct BillPayDemo: AsyncParsableCommand {
 
         let sync = try await SyncBillPay.connect(client: syncClient, companyId: company, connectionId: connection)
         out.line("company: \(sync.company)")
-        let run = DemoRun(out: out, commit: writes)
+        let run = DemoRun(out: out, commit: writes, sandbox: sandbox)
         try await SyncFlow(billPay: sync, run: run).start()
 
         let async = try await AsyncBillPay.connect(client: v1Client, companyId: sync.company.companyId, connectionId: sync.company.connectionId,

@@ -1,4 +1,5 @@
 import BillPay
+import CodatSandbox
 import Foundation
 
 /// What both flows share: whether they may write, where they print, and what they leave for
@@ -14,10 +15,23 @@ final class DemoRun: @unchecked Sendable {
     /// Payments sent (or, without `commit`, printed), by solution.
     var syncPayments = 0
     var asyncPayments = 0
+    /// The in-process sandbox, when the demo runs against one (it then injects one lost answer).
+    let sandbox: CodatSandbox?
+    /// Names this run's payment intents (`demo.<run>.<n>.<what>`): a real caller keeps its own ids.
+    let runId = String(UUID().uuidString.lowercased().prefix(8))
+    private var intents = 0
 
-    init(out: Output, commit: Bool) {
+    init(out: Output, commit: Bool, sandbox: CodatSandbox? = nil) {
         self.out = out
         self.commit = commit
+        self.sandbox = sandbox
+    }
+
+    /// A new payment intent id for this run.
+    func nextIntent(_ what: String) -> PaymentIntentID {
+        intents += 1
+        let label = what.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        return PaymentIntentID("demo.\(runId).\(intents).\(String(label).prefix(40))")
     }
 
     /// Prints that a write was skipped because the demo only reads this server.

@@ -110,7 +110,7 @@ struct SyncFlow {
     func payInFull(_ bills: [Bill], account: BankAccountMappingOption) async throws {
         out.step("Pay a bill in full (amount, date, reference, accountRef)")
         guard let bill = pick(bills, currency: account.currency, status: .open) else { return out.line("no open bill in \(account.currency ?? "-"): skipped") }
-        try await pay(bill, amount: nil, from: account, what: "in full")
+        try await pay(bill, amount: nil, from: account, what: "in full", loseAnswer: run.sandbox != nil)
     }
 
     func payInPart(_ bills: [Bill], account: BankAccountMappingOption) async throws {
@@ -139,7 +139,8 @@ struct SyncFlow {
             let created = try await billPay.createBankAccount(
                 for: .wireTransfer, name: "BillPay demo \(bill.currency)", currency: bill.currency, accountNumber: "00000002")
             out.line("so a \(bill.currency) bank account is created: \(created.name ?? "-") (\(short(created.id)))")
-            let receipt = try await billPay.payBill(bill, from: created, date: DateTime(day()), reference: bill.reference)
+            let receipt = try await billPay.payBill(bill, from: created, date: DateTime(day()), reference: bill.reference,
+                                                    intent: run.nextIntent("sync in full from a new account"))
             try await report(receipt, bill: bill, what: "in full")
         } else {
             run.wouldSend("create a bank account in \(bill.currency) and pay the bill from it")
@@ -157,7 +158,10 @@ struct SyncFlow {
         return bill
     }
 
-    func pay(_ bill: Bill, amount: Decimal?, from account: BankAccountMappingOption, what: String) async throws {
+    /// Pays a bill as one intent. `loseAnswer` (in-process sandbox only): the sandbox records the
+    /// payment and then drops the connection, so that the answer is lost and the layer has to find
+    /// out what happened (it resends the same Idempotency-Key and Codat replays the first answer).
+    func pay(_ bill: Bill, amount: Decimal?, from account: BankAccountMappingOption, what: String, loseAnswer: Bool = false) async throws {
         out.line("bill \(bill.reference ?? short(bill.id)) (\(bill.supplierRef.supplierName ?? bill.supplierRef.id)): \(bill.status.rawValue), \(money(bill.amountDue, bill.currency)) due")
         let request = try SyncBillPaymentRequest.payBill(bill, amount: amount, from: account, date: DateTime(day()), reference: bill.reference)
         guard run.commit else {
@@ -166,7 +170,21 @@ struct SyncFlow {
             out.payload(request.payment)
             return
         }
-        let receipt = try await billPay.pay(request)
+        let intent = run.nextIntent("sync \(what)")
+        if loseAnswer, let sandbox = run.sandbox {
+            sandbox.inject(.dropAfterProcessing, on: .operation("sync.create-bill-payment"), times: 1)
+            out.line("(the sandbox will record this payment, then drop the connection: the answer is lost)")
+        }
+        let receipt = try await billPay.pay(request, intent: intent)
+        if loseAnswer {
+            let delivery = receipt.delivery
+            out.line("intent \(intent): \(delivery.sends) sends with Idempotency-Key \(delivery.idempotencyKeys.joined(separator: ", ")); "
+                     + "\(delivery.ambiguousSends) ambiguous, resolved by \(delivery.resolvedByReplay > 0 ? "replay (the same key again: Codat answered with the first outcome)" : delivery.resolvedByReconciliation > 0 ? "reconciliation (the bill's amount due)" : "nothing")")
+            if let sandbox = run.sandbox {
+                let recorded = sandbox.billPayments(companyId: billPay.company.companyId, api: .sync).filter { $0["billId"]?.string == bill.id }.count
+                out.line("the sandbox holds \(recorded) payment\(recorded == 1 ? "" : "s") of this bill: paid once")
+            }
+        }
         try await report(receipt, bill: bill, what: what)
     }
 
@@ -175,7 +193,7 @@ struct SyncFlow {
         if let payment = receipt.payment {
             out.line("payment sent \(what): \(money(receipt.amount)) from account \(short(receipt.request.payment.accountRef.id)) -> payment \(short(payment.id)) (201)")
         } else {
-            out.line("payment sent \(what): \(money(receipt.amount)); its answer was lost, the bill shows it recorded (\(receipt.delivery))")
+            out.line("payment sent \(what): \(money(receipt.amount)); its answer was lost, the bill's amount due shows it recorded (\(receipt.delivery))")
         }
         if let after = try await billPay.bill(id: receipt.billId) {
             out.line("bill now: \(after.status.rawValue), \(money(after.amountDue, after.currency)) due")

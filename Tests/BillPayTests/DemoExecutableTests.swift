@@ -16,6 +16,10 @@ final class DemoExecutableTests: XCTestCase {
             "chosen for GBP payments: Business Bank Account",
             "created: BillPay demo ACH",
             "attachment downloaded: 58 bytes, identical to the upload",
+            "(the sandbox will record this payment, then drop the connection: the answer is lost)",
+            "2 sends with Idempotency-Key",
+            "1 ambiguous, resolved by replay (the same key again: Codat answered with the first outcome)",
+            "of this bill: paid once",
             "payment sent in full: 135.85",
             "bill now: Paid, GBP 0.00 due",
             "bill now: PartiallyPaid, GBP 65.16 due",
@@ -47,7 +51,7 @@ final class DemoExecutableTests: XCTestCase {
         XCTAssertEqual(result.status, 0, "stderr: \(result.stderr)")
         XCTAssertTrue(result.stdout.contains("(read-only: payments are printed, not sent)"), result.stdout)
         XCTAssertTrue(result.stdout.contains("would pay GBP 135.85 in full"), result.stdout)
-        XCTAssertTrue(result.stdout.contains("\"note\" : \"billpay-key:"), "the v1 payloads as they would be sent")
+        XCTAssertTrue(result.stdout.contains("\"note\" : \"[billpay-intent:demo."), "the v1 payloads as they would be sent, with the intent's marker")
         XCTAssertTrue(result.stdout.contains("3 synchronous and 6 asynchronous payments printed (read-only: none sent)"), result.stdout)
         XCTAssertTrue(sandbox.recordedRequests.allSatisfy { $0.method == "GET" }, "only reads: \(Set(sandbox.recordedRequests.map(\.method)))")
         XCTAssertEqual(sandbox.billPayments(companyId: xero.companyId, api: .sync).count, 0)

@@ -23,9 +23,12 @@ let fastRetry = RetryConfiguration(
 
 /// Starts a sandbox for one test and stops it when the test ends.
 func startSandbox(_ test: XCTestCase, pushDelay: Duration = .milliseconds(300), extraBills: Int = 0,
-                  faultSeed: UInt64 = 0x5EED) async throws -> CodatSandbox {
+                  faultSeed: UInt64 = 0x5EED, writeProcessingTime: Duration = .zero) async throws -> CodatSandbox {
+    // Refreshes take 50 ms of sandbox time (Codat: seconds to minutes), so that tests that read
+    // what a push wrote (after a refresh, CODAT-FACTS §2) stay fast.
     let sandbox = try await CodatSandbox.start(SandboxConfiguration(
-        pushDelay: pushDelay, apiKey: sandboxAPIKey, extraBills: extraBills, faultSeed: faultSeed))
+        pushDelay: pushDelay, apiKey: sandboxAPIKey, extraBills: extraBills, faultSeed: faultSeed, writeProcessingTime: writeProcessingTime,
+        refreshDuration: .milliseconds(50)))
     test.addTeardownBlock { await sandbox.stop() }
     return sandbox
 }
@@ -68,3 +71,29 @@ extension CodatSandbox {
 var today: String {
     String(DateTime(Date()).text.prefix(10))
 }
+
+/// The payment layer's clock on the sandbox's: waiting moves sandbox time forward (push delays,
+/// `TimedOut`, refreshes and the 90-minute idempotency window are all measured on it), so tests
+/// never wait Codat's durations for real.
+struct SandboxPaymentClock: PaymentClock {
+    let sandbox: CodatSandbox
+    func now() -> Date { sandbox.now }
+    func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        sandbox.advanceClock(by: duration)
+        // Lets the server and the other tasks run, as a real wait would.
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+/// Short waits, on the sandbox's clock; `TimedOut` pushes settle after 5 minutes of sandbox time
+/// (the sandbox lands a timed-out write at most `timedOutWriteLandingDelay`, 2 minutes, later).
+let testDelivery = DeliveryPolicy(
+    maxAttempts: 3, replayInterval: .seconds(1), inFlightInterval: .seconds(1), inFlightMaxWait: .seconds(60),
+    pushSettleTimeout: .seconds(600), timedOutSettleTime: .seconds(300), refreshTimeout: .seconds(120), clockSkew: .seconds(5),
+    pollInterval: .milliseconds(200),
+    sendRetry: RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(50), maxElapsedTime: .seconds(30), exponent: 2),
+                                  statuses: StatusSet(codes: [429]), retryConnectionErrors: false))
+
+/// Push polling for the sandbox clock.
+let sandboxPolling = PushPolling(initialInterval: .milliseconds(200), multiplier: 1.5, maxInterval: .seconds(5), timeout: .seconds(3600))

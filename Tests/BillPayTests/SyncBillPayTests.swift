@@ -60,24 +60,32 @@ final class SyncBillPayTests: XCTestCase {
 
     let eurAccount = BankAccountMappingOption(id: "eur-1", currency: "EUR", accountType: .debit)
 
-    func testForeignCurrencyWithoutConversionIsRefused() {
-        for (amount, rate) in [(nil, nil), (Decimal(150), nil), (nil, dec("1.17"))] as [(Decimal?, Decimal?)] {
-            XCTAssertThrowsError(try SyncBillPaymentRequest.payBill(bill, amount: amount, from: eurAccount, date: "2023-04-17", currencyRate: rate)) { error in
+    func testForeignCurrencyWithoutARateIsRefused() {
+        for amount in [nil, Decimal(100)] as [Decimal?] {
+            XCTAssertThrowsError(try SyncBillPaymentRequest.payBill(bill, amount: amount, from: eurAccount, date: "2023-04-17")) { error in
                 XCTAssertEqual(error as? SyncPaymentError, .foreignCurrency(billId: "59978bef-af2f-4a7e-9728-4997597c0980", billCurrency: "GBP",
                                                                              accountId: "eur-1", accountCurrency: "EUR"))
                 let text = "\(error)"
                 XCTAssertTrue(text.contains("is in GBP but payment account eur-1 is in EUR"), text)
-                XCTAssertTrue(text.contains("convert the payment into EUR (give the amount in EUR and its currencyRate)"), text)
+                XCTAssertTrue(text.contains("give the currencyRate from GBP to EUR (the amount stays in GBP)"), text)
                 XCTAssertTrue(text.contains("create a bank account in GBP"), text)
             }
         }
     }
 
-    func testForeignCurrencyConvertedIsPaidInTheAccountsCurrency() throws {
-        let request = try SyncBillPaymentRequest.payBill(bill, amount: dec("158.94"), from: eurAccount, date: "2023-04-17", currencyRate: dec("0.8547"))
-        XCTAssertEqual(request.payment.amount, dec("158.94"))
-        XCTAssertEqual(request.payment.currencyRate, dec("0.8547"))
+    /// `amount` is "in the bill currency" and `currencyRate` converts it to the account's (CODAT-FACTS §6).
+    func testForeignCurrencyIsPaidInTheBillsCurrencyWithARateToTheAccounts() throws {
+        let request = try SyncBillPaymentRequest.payBill(bill, from: eurAccount, date: "2023-04-17", currencyRate: dec("1.17"))
+        XCTAssertEqual(request.payment.amount, dec("135.85"), "in full: the bill's amountDue, in GBP")
+        XCTAssertEqual(request.payment.currencyRate, dec("1.17"))
         XCTAssertEqual(request.payment.accountRef.id, "eur-1")
+        XCTAssertFalse(request.isPartial)
+        let part = try SyncBillPaymentRequest.payBill(bill, amount: 100, from: eurAccount, date: "2023-04-17", currencyRate: dec("1.17"))
+        XCTAssertTrue(part.isPartial)
+        XCTAssertThrowsError(try SyncBillPaymentRequest.payBill(bill, amount: dec("158.94"), from: eurAccount, date: "2023-04-17", currencyRate: dec("0.8547"))) {
+            XCTAssertEqual($0 as? SyncPaymentError, .amountExceedsAmountDue(billId: "59978bef-af2f-4a7e-9728-4997597c0980", amount: dec("158.94"), amountDue: dec("135.85")),
+                           "the amount-due check applies whatever the account's currency")
+        }
     }
 
     func testAnAccountInTheBillsCurrencyPaysIt() throws {

@@ -8,7 +8,8 @@ import XCTest
 final class SyncWorkflowTests: XCTestCase {
     func billPay(_ sandbox: CodatSandbox, _ integration: SandboxIntegration = .xero, delivery: DeliveryPolicy = DeliveryPolicy(),
                  attemptTimeout: Duration = .seconds(20)) throws -> SyncBillPay {
-        SyncBillPay(client: syncClient(sandbox, attemptTimeout: attemptTimeout), company: try connection(sandbox, integration), delivery: delivery)
+        SyncBillPay(client: syncClient(sandbox, attemptTimeout: attemptTimeout), company: try connection(sandbox, integration), delivery: delivery,
+                    journal: PaymentJournal())
     }
 
     func testConnectTakesTheFirstCompanyAndItsFirstConnection() async throws {
@@ -122,10 +123,10 @@ final class SyncWorkflowTests: XCTestCase {
         let billPay = try billPay(sandbox)
         let bill = try await XCTUnwrapAsync(await billPay.bill(id: "59978bef-af2f-4a7e-9728-4997597c0980"))
         let account = try await XCTUnwrapAsync(SyncBillPay.paymentAccount(in: "GBP", among: await billPay.paymentAccounts()))
-        let receipt = try await billPay.payBill(bill, from: account, date: DateTime(today), reference: "RPT445-1")
+        let receipt = try await billPay.payBill(bill, from: account, date: DateTime(today), reference: "RPT445-1", intent: "pay-rpt445")
         XCTAssertEqual(receipt.payment?.amount, Decimal(string: "135.85"))
         XCTAssertEqual(receipt.delivery.sends, 1)
-        XCTAssertEqual(receipt.delivery.ambiguousFailures, 0)
+        XCTAssertEqual(receipt.delivery.ambiguousSends, 0)
 
         let after = try await billPay.bill(id: "59978bef-af2f-4a7e-9728-4997597c0980")
         XCTAssertEqual(after?.status, .paid)
@@ -134,7 +135,7 @@ final class SyncWorkflowTests: XCTestCase {
 
         // Paying it again is refused before anything is sent.
         do {
-            _ = try await billPay.payBill(bill, from: account, date: DateTime(today))
+            _ = try await billPay.payBill(bill, from: account, date: DateTime(today), intent: "pay-rpt445-again")
             XCTFail("a paid bill cannot be paid")
         } catch let error as SyncPaymentError {
             XCTAssertEqual(error, .billNotPayable(billId: "59978bef-af2f-4a7e-9728-4997597c0980", status: "Paid"))
@@ -147,7 +148,7 @@ final class SyncWorkflowTests: XCTestCase {
         let billPay = try billPay(sandbox, .quickBooksOnline)
         let bill = try await XCTUnwrapAsync(await billPay.bill(id: "302"))
         let account = try await XCTUnwrapAsync(SyncBillPay.paymentAccount(in: "USD", among: await billPay.paymentAccounts()))
-        let receipt = try await billPay.payBill(bill, amount: 200, from: account, date: DateTime(today))
+        let receipt = try await billPay.payBill(bill, amount: 200, from: account, date: DateTime(today), intent: "pay-302-part")
         XCTAssertTrue(receipt.request.isPartial)
         let after = try await XCTUnwrapAsync(await billPay.bill(id: "302"))
         XCTAssertEqual(after.status, .partiallyPaid)
@@ -162,84 +163,30 @@ final class SyncWorkflowTests: XCTestCase {
         let accounts = try await billPay.paymentAccounts()
         let sterling = try XCTUnwrap(SyncBillPay.paymentAccount(in: "GBP", among: accounts))
         do {
-            _ = try await billPay.payBill(euroBill, from: sterling, date: DateTime(today))
+            _ = try await billPay.payBill(euroBill, from: sterling, date: DateTime(today), intent: "eur-from-gbp")
             XCTFail("a EUR bill from a GBP account needs a conversion")
         } catch let error as SyncPaymentError {
             guard case .foreignCurrency = error else { return XCTFail("\(error)") }
-            XCTAssertTrue(error.description.contains("convert the payment into GBP"), error.description)
+            XCTAssertTrue(error.description.contains("give the currencyRate from EUR to GBP"), error.description)
             XCTAssertTrue(error.description.contains("create a bank account in EUR"), error.description)
         }
         XCTAssertTrue(sandbox.requests("sync.create-bill-payment").isEmpty)
 
-        // Converted: the amount in GBP with its rate.
-        let converted = try await billPay.payBill(euroBill, amount: 100, from: sterling, date: DateTime(today), currencyRate: Decimal(string: "1.17"))
-        XCTAssertEqual(converted.payment?.currencyRate, Decimal(string: "1.17"))
+        // Converted: the amount in EUR, the bill's currency (CODAT-FACTS §6), with the rate to GBP.
+        let converted = try await billPay.payBill(euroBill, amount: 100, from: sterling, date: DateTime(today), currencyRate: Decimal(string: "0.85"),
+                                                  intent: "eur-100-from-gbp")
+        XCTAssertEqual(converted.payment?.currencyRate, Decimal(string: "0.85"))
+        XCTAssertEqual(sandbox.requests("sync.create-bill-payment").last?.json?["amount"]?.decimal, 100, "sent in EUR")
         // Or from the EUR account, in full.
         let rest = try await XCTUnwrapAsync(await billPay.bill(id: "27cdf81f-c8f0-5dfe-be82-00704fbd28e7"))
+        XCTAssertEqual(rest.amountDue, 399, "the bill owes 100 EUR less")
         let euro = try XCTUnwrap(SyncBillPay.paymentAccount(in: "EUR", among: accounts))
-        let receipt = try await billPay.payBill(rest, from: euro, date: DateTime(today))
+        let receipt = try await billPay.payBill(rest, from: euro, date: DateTime(today), intent: "eur-rest")
         XCTAssertEqual(receipt.amount, 399)
         let after = try await billPay.bill(id: "27cdf81f-c8f0-5dfe-be82-00704fbd28e7")
         XCTAssertEqual(after?.status, .paid)
     }
-
-    // MARK: At most once
-
-    /// Each kind of ambiguous failure once, then what the layer did about it.
-    func testAnAmbiguousFailureIsLookedIntoBeforeAnythingIsSentAgain() async throws {
-        let cases: [(fault: Fault, recorded: Bool)] = [
-            (.dropAfterProcessing, true), (.truncateAfterProcessing, true), (.dropBeforeProcessing, false), (.status(500), false),
-        ]
-        for (fault, recordedByFirstSend) in cases {
-            let sandbox = try await startSandbox(self)
-            // No Idempotency-Key: the runtime will not repeat the POST, the layer decides. URLSession on
-            // Linux reports a POST dropped on a reused connection only when the attempt times out.
-            let billPay = try billPay(sandbox, delivery: DeliveryPolicy(settleDelay: .milliseconds(10), useIdempotencyKeys: false),
-                                      attemptTimeout: .seconds(1))
-            let bill = try await XCTUnwrapAsync(await billPay.bill(id: "0394819c-b784-454d-991c-c4711b9aca12"))
-            let account = try await XCTUnwrapAsync(SyncBillPay.paymentAccount(in: "GBP", among: await billPay.paymentAccounts()))
-            sandbox.inject(fault, on: .operation("sync.create-bill-payment"), times: 1)
-
-            let receipt = try await billPay.payBill(bill, amount: 20, from: account, date: DateTime(today))
-            XCTAssertEqual(receipt.delivery.ambiguousFailures, 1, "\(fault)")
-            XCTAssertEqual(receipt.delivery.sends, recordedByFirstSend ? 1 : 2, "\(fault)")
-            XCTAssertEqual(receipt.delivery.foundRecorded, recordedByFirstSend ? 1 : 0, "\(fault)")
-            XCTAssertEqual(receipt.payment == nil, recordedByFirstSend, "\(fault): the answer was lost, the bill says it was paid")
-            XCTAssertEqual(sandbox.billPayments(companyId: billPay.company.companyId, api: .sync).count, 1, "\(fault): recorded once")
-            XCTAssertEqual(sandbox.bill(bill.id!, companyId: billPay.company.companyId)?.amountDue, 100, "\(fault)")
-            await sandbox.stop()
-        }
-    }
-
-    func testTheBillsAmountDueDecidesWhatHappened() {
-        func bill(_ due: Decimal) -> Bill {
-            Bill(id: "b", supplierRef: SupplierRef(id: "s"), issueDate: "2024-01-01", dueDate: "2024-01-31", currency: "EUR",
-                 status: .open, totalAmount: 500, amountDue: due)
-        }
-        let payment = BillPaymentPrototype(amount: 100, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: "a"))
-        let converted = BillPaymentPrototype(amount: 100, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: "a"), currencyRate: Decimal(string: "1.17"))
-
-        guard case .notRecorded = AtMostOnce.syncFinding(before: bill(500), after: bill(500), payment: payment) else { return XCTFail("unchanged") }
-        guard case .recorded = AtMostOnce.syncFinding(before: bill(500), after: bill(400), payment: payment) else { return XCTFail("lower by the amount") }
-        guard case .recorded = AtMostOnce.syncFinding(before: bill(500), after: bill(383), payment: converted) else { return XCTFail("converted") }
-        guard case .undetermined = AtMostOnce.syncFinding(before: bill(500), after: bill(350), payment: payment) else { return XCTFail("another change") }
-        guard case .undetermined = AtMostOnce.syncFinding(before: bill(500), after: nil, payment: payment) else { return XCTFail("gone") }
-    }
-
-    func testAPaymentKeyIsStableAndFitsAHeader() throws {
-        let payment = BillPaymentPrototype(amount: 100, date: "2024-06-01", accountRef: BillPaymentAccountRef(id: "a"))
-        let first = try PaymentKey.derived(from: ["sync-payment", "c", "k", "b"], payload: payment)
-        let second = try PaymentKey.derived(from: ["sync-payment", "c", "k", "b"], payload: payment)
-        XCTAssertEqual(first, second)
-        XCTAssertEqual(first.rawValue.count, 32)
-        XCTAssertNotEqual(first, try PaymentKey.derived(from: ["sync-payment", "c", "k", "other"], payload: payment))
-        XCTAssertNotEqual(PaymentKey.derived(from: ["ab", "c"]), PaymentKey.derived(from: ["a", "bc"]))
-        XCTAssertEqual(PaymentKey("run 7/bill 3").rawValue, "run-7-bill-3")
-        XCTAssertEqual(first.marking("Paid by BillPay"), "Paid by BillPay [billpay-key:\(first.rawValue)]")
-        XCTAssertEqual(first.marking(first.marking(nil)), first.marker)
-    }
 }
-
 /// `XCTUnwrap` for an async expression's value.
 func XCTUnwrapAsync<T>(_ value: @autoclosure () async throws -> T?, _ message: String = "", file: StaticString = #filePath, line: UInt = #line) async throws -> T {
     let resolved = try await value()

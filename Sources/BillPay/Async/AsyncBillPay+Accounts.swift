@@ -21,40 +21,28 @@ extension AsyncBillPay {
     }
 
     /// Pushes a payment account to the endpoint it is shaped for; the handle's record is the
-    /// account as the chart of accounts lists it.
+    /// account as the chart of accounts lists it (after a refresh, see `PushCompletion.fetchRecord`).
     public func createPaymentAccount(_ account: NewPaymentAccount) async throws -> PushHandle<Account> {
         let (client, companyId) = (client, companyId)
+        // A fresh GUID per call (CODAT-FACTS §1): the runtime may resend it after a 429 or 409.
+        let options = CallOptions(headers: ["Idempotency-Key": UUID().uuidString.lowercased()])
         switch account {
         case let .account(prototype):
-            let answer = try await client.accounts.create(companyId: companyId, connectionId: connectionId, body: prototype)
-            return handle(answer.operation) { operation in
-                try await client.accounts.get(companyId: companyId, accountId: try Self.recordId(operation))
+            let answer = try await client.accounts.create(companyId: companyId, connectionId: connectionId, body: prototype, options: options)
+            return handle(answer.operation, dataType: .chartOfAccounts) { id in
+                try await client.accounts.get(companyId: companyId, accountId: id)
             }
         case let .bankAccount(prototype):
-            let answer = try await client.bankAccounts.create(companyId: companyId, connectionId: connectionId, body: prototype)
-            return handle(answer.operation) { operation in
-                let id = try Self.recordId(operation)
+            let answer = try await client.bankAccounts.create(companyId: companyId, connectionId: connectionId, body: prototype, options: options)
+            return handle(answer.operation, dataType: .chartOfAccounts) { id in
                 do {
                     return try await client.accounts.get(companyId: companyId, accountId: id)
                 } catch let error as CodatSyncPayablesV1Error where error.status == 404 {
-                    // Not in the chart of accounts (yet): the account as pushed.
+                    // Not in the chart of accounts: the account as pushed.
                     return Account(id: id, nominalCode: prototype.nominalCode, name: prototype.accountName,
                                    currency: prototype.currency, currentBalance: prototype.balance, status: .active, isBankAccount: true)
                 }
             }
         }
     }
-
-    /// The id of the record a succeeded operation names.
-    static func recordId(_ operation: PushOperation) throws -> String {
-        guard let id = operation.recordId else { throw PushRecordMissingError(pushOperationKey: operation.pushOperationKey) }
-        return id
-    }
-}
-
-/// A push operation succeeded without naming the record it created.
-public struct PushRecordMissingError: Error, Sendable, CustomStringConvertible {
-    /// The operation that succeeded.
-    public let pushOperationKey: String
-    public var description: String { "push operation \(pushOperationKey) succeeded but names no record" }
 }

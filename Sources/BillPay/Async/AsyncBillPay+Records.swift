@@ -4,27 +4,31 @@ import Foundation
 extension AsyncBillPay {
     // MARK: Credit notes
 
-    /// Creates a bill credit note (see `BillCreditNote.toCreate`), at most once, so that it can
-    /// then be allocated to a bill.
+    /// Creates a bill credit note (see `BillCreditNote.toCreate`), exactly once per intent, so
+    /// that it can then be allocated to a bill. Like a payment, it carries the intent's marker in
+    /// its `note` and the intent's `Idempotency-Key`.
     ///
     /// - Throws: `CreditNoteError` (nothing sent) when it names no supplier or its amounts do not
-    ///   add up.
-    public func createCreditNote(_ creditNote: BillCreditNote, key: PaymentKey? = nil) async throws -> PushHandle<BillCreditNote> {
+    ///   add up; the delivery errors of `pay`.
+    public func createCreditNote(_ creditNote: BillCreditNote, intent: PaymentIntentID, resume: PaymentResumeData? = nil) async throws -> PushHandle<BillCreditNote> {
         if (creditNote.supplierRef?.id ?? "").isEmpty { throw CreditNoteError.noSupplier }
         let issues = creditNote.totalsIssues
         if !issues.isEmpty { throw CreditNoteError.totals(issues) }
         var note = creditNote
-        let key = try key ?? PaymentKey.derived(from: ["v1-credit-note", companyId, connectionId], payload: note)
-        note.note = key.marking(note.note)
-        let (client, companyId, connectionId, marker) = (client, companyId, connectionId, key.marker)
-        return try await deliverMarked(key: key, dataType: .billCreditNotes) { options in
-            try await client.billCreditNotes.create(companyId: companyId, connectionId: connectionId, body: note, options: options)
-        } find: {
-            try await client.billCreditNotes.listAll(companyId: companyId, query: "note~\(marker)").collect()
-                .first { $0.note?.contains(marker) ?? false }
-        } fetch: { operation in
-            try await client.billCreditNotes.get(companyId: companyId, billCreditNoteId: try Self.recordId(operation))
+        note.note = try intent.validated().marking(note.note)
+        let (client, companyId, connectionId, body, policy) = (client, companyId, connectionId, note, delivery)
+        let push = MarkedPush<CreateBillCreditNoteResponse, BillCreditNote>(
+            dataType: .billCreditNotes, billIds: [], amount: note.totalAmount, digest: try PaymentResumeData.digest(of: body)
+        ) { key in
+            try await client.billCreditNotes.create(companyId: companyId, connectionId: connectionId, timeoutInMinutes: policy.pushTimeoutInMinutes, body: body,
+                                                    options: policy.callOptions(idempotencyKey: key))
+        } findMarked: { intent in
+            try await client.billCreditNotes.listAll(companyId: companyId, query: "note~\(intent.rawValue)").collect()
+                .filter { intent.isMarked(in: $0.note) }.compactMap(\.id)
+        } fetch: { id in
+            try await client.billCreditNotes.get(companyId: companyId, billCreditNoteId: id)
         }
+        return try await deliverIntent(intent, resume: resume, push: push)
     }
 
     // MARK: Deleting
@@ -32,13 +36,13 @@ extension AsyncBillPay {
     /// Deletes a bill (one without payments; delete its payments first).
     public func deleteBill(id: String) async throws -> PushHandle<DeletedRecord> {
         let operation = try await client.bills.delete(companyId: companyId, connectionId: connectionId, billId: id)
-        return handle(operation) { DeletedRecord(id: $0.recordId ?? id, dataType: $0.dataType?.rawValue) }
+        return handle(operation, dataType: nil) { DeletedRecord(id: $0, dataType: "bills") }
     }
 
     /// Deletes a bill payment: the bills it paid owe that amount again.
     public func deleteBillPayment(id: String) async throws -> PushHandle<DeletedRecord> {
         let operation = try await client.billPayments.delete(companyId: companyId, connectionId: connectionId, billPaymentId: id)
-        return handle(operation) { DeletedRecord(id: $0.recordId ?? id, dataType: $0.dataType?.rawValue) }
+        return handle(operation, dataType: nil) { DeletedRecord(id: $0, dataType: "billPayments") }
     }
 }
 

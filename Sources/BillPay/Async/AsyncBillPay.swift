@@ -6,8 +6,9 @@ import Foundation
 /// supplier, a batch across suppliers, bill credit notes allocated alone or with a partial
 /// payment, deleting a bill or a bill payment.
 ///
-/// Every change is a push: the method returns a `PushHandle` at once, and `wait()` on it returns
-/// the record once Codat has applied the push (or throws its validation errors).
+/// Every change is a push: the method returns a `PushHandle` at once; `wait()` on it returns the
+/// outcome once Codat has applied the push (or throws its validation errors), and
+/// `fetchRecord()` on that reads the record after a refresh.
 ///
 /// ```swift
 /// let v1 = CodatSyncPayablesV1.Client(serverURL: url, authHeader: "Basic …", transport: URLSessionTransport())
@@ -15,11 +16,13 @@ import Foundation
 /// let bill = try await billPay.outstandingBills()[0]
 /// let account = try await billPay.bankAccounts()[0]
 /// let details = PaymentDetails(account: AccountRef(id: account.id), date: "2024-06-01")
-/// let payment = try await billPay.payBill(bill, details: details).wait().record
+/// let done = try await billPay.payBill(bill, details: details, intent: "my-payment-42").wait()
+/// let payment = try await done.fetchRecord()
 /// ```
 ///
-/// Every payment passes `validator` before it is sent and is recorded at most once (see
-/// `DeliveryPolicy` and `AtMostOnce.swift`).
+/// Every payment passes `validator` before it is sent; it is an intent the caller names, recorded
+/// exactly once or reported unknown with what resumes it (see `DeliveryPolicy`, `PaymentJournal`
+/// and `AtMostOnce.swift`).
 public struct AsyncBillPay: Sendable {
     /// The generated client the workflows call.
     public let client: CodatSyncPayablesV1.Client
@@ -31,6 +34,10 @@ public struct AsyncBillPay: Sendable {
     public var polling: PushPolling
     /// How payments and credit notes are delivered after an ambiguous failure.
     public var delivery: DeliveryPolicy
+    /// The payment intents of the process: their resume data, and one call per intent.
+    public var journal: PaymentJournal
+    /// The clock the replay window, settle times and waits are measured by.
+    public var clock: any PaymentClock
 
     /// The validator run before every payment is sent.
     public var validator: PaymentValidator { builder.validator }
@@ -42,19 +49,23 @@ public struct AsyncBillPay: Sendable {
     ///     `reference` must be a `location-` tracking category.
     ///   - locationIds: NetSuite: the company's location tracking categories (see `locations()`).
     public init(client: CodatSyncPayablesV1.Client, company: CompanyConnection, locationsAreMandatory: Bool = false,
-                locationIds: Set<String>? = nil, polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy()) {
+                locationIds: Set<String>? = nil, polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy(),
+                journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) {
         self.client = client
         self.company = company
         self.builder = BillPaymentBuilder(integration: company.integration, locationsAreMandatory: locationsAreMandatory,
                                           locationIds: locationIds)
         self.polling = polling
         self.delivery = delivery
+        self.journal = journal
+        self.clock = clock
     }
 
     /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
     /// company's first connection); the connection's platform names the integration.
     public static func connect(client: CodatSyncPayablesV1.Client, companyId: String? = nil, connectionId: String? = nil,
-                               polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy()) async throws -> AsyncBillPay {
+                               polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy(),
+                               journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) async throws -> AsyncBillPay {
         if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
         let company: Company
         if let companyId {
@@ -78,7 +89,7 @@ public struct AsyncBillPay: Sendable {
         }
         let selected = CompanyConnection(companyId: company.id, companyName: company.name, connectionId: connection.id,
                                          platformName: connection.platformName)
-        return AsyncBillPay(client: client, company: selected, polling: polling, delivery: delivery)
+        return AsyncBillPay(client: client, company: selected, polling: polling, delivery: delivery, journal: journal, clock: clock)
     }
 
     var companyId: String { company.companyId }
@@ -127,32 +138,131 @@ public struct AsyncBillPay: Sendable {
         try await client.billPayments.listAll(companyId: companyId, query: query).collect()
     }
 
-    // MARK: Handles
-
-    /// A handle on a push answer whose record is read with `fetch` once the push succeeded.
-    func handle<Record: Sendable>(_ operation: PushOperation, delivery: DeliveryReport? = nil,
-                                  fetch: @escaping @Sendable (PushOperation) async throws -> Record) -> PushHandle<Record> {
-        PushHandle(companyId: companyId, source: .operation(operation), delivery: delivery, client: client, polling: polling, fetch: fetch)
+    /// Reads a data type again from the accounting software (`refresh-data-type`) and waits for
+    /// it to complete: Codat lists what pushes wrote only after that (CODAT-FACTS §2).
+    public func refresh(_ dataType: DataType) async throws {
+        try await DataRefresh(client: client, companyId: companyId, clock: clock)
+            .refresh(dataType, connectionId: connectionId, timeout: polling.timeout, interval: polling.initialInterval)
     }
 
-    /// Delivers a push that carries `key`'s marker in its `note`, at most once: `find` looks for
-    /// the record by its marker after an ambiguous failure (see `AtMostOnce.swift`).
-    func deliverMarked<Answer: PushOperationAnswer, Record: Sendable>(
-        key: PaymentKey, dataType: DataType,
-        send: (CallOptions) async throws -> Answer,
-        find: @escaping @Sendable () async throws -> Record?,
-        fetch: @escaping @Sendable (PushOperation) async throws -> Record
+    // MARK: Handles
+
+    /// A handle on a push answer; `fetch` reads the written record by id.
+    func handle<Record: Sendable>(_ operation: PushOperation, dataType: DataType?, delivery: DeliveryReport? = nil, tracking: PaymentTracking? = nil,
+                                  fetch: @escaping @Sendable (String) async throws -> Record) -> PushHandle<Record> {
+        PushHandle(companyId: companyId, source: .operation(operation), delivery: delivery, client: client, polling: polling,
+                   clock: clock, dataType: dataType, tracking: tracking, fetch: fetch)
+    }
+
+    /// The pushed intent's parts that differ between payments and credit notes.
+    struct MarkedPush<Answer: PushOperationAnswer, Record: Sendable>: Sendable {
+        let dataType: DataType
+        /// The bills the push pays (for the journal).
+        let billIds: [String]
+        let amount: Decimal
+        /// SHA-256 of the body as sent.
+        let digest: String
+        let send: @Sendable (_ idempotencyKey: String) async throws -> Answer
+        /// The ids of the records whose `note` carries the intent's exact marker.
+        let findMarked: @Sendable (PaymentIntentID) async throws -> [String]
+        let fetch: @Sendable (String) async throws -> Record
+    }
+
+    /// Delivers a push that carries the intent's marker in its `note`, exactly once (see
+    /// `AtMostOnce.swift`); one call per intent at a time in the process.
+    func deliverIntent<Answer: PushOperationAnswer, Record: Sendable>(
+        _ intent: PaymentIntentID, resume: PaymentResumeData?, push: MarkedPush<Answer, Record>
     ) async throws -> PushHandle<Record> {
-        let (client, companyId, connectionId, policy) = (client, companyId, connectionId, delivery)
-        let (delivered, report) = try await AtMostOnce.deliver(key: key, policy: policy, lookFirst: policy.lookBeforeSending, send: send) {
-            try await AtMostOnce.v1Finding(client: client, companyId: companyId, connectionId: connectionId,
-                                           dataType: dataType, policy: policy, find: find)
+        let intent = try intent.validated()
+        let (handle, joined) = try await journal.joining(PaymentResumeData.journalKey(companyId: companyId, intentId: intent)) {
+            try await self.deliverOnce(intent, resume: resume, push: push)
         }
+        guard joined, var report = handle.delivery else { return handle }
+        report.joined = true
+        report.sends = 0
+        return PushHandle(companyId: handle.companyId, source: handle.source, delivery: report, client: client, polling: polling,
+                          clock: clock, dataType: handle.dataType, tracking: handle.tracking, fetch: handle.fetch)
+    }
+
+    private func deliverOnce<Answer: PushOperationAnswer, Record: Sendable>(
+        _ intent: PaymentIntentID, resume: PaymentResumeData?, push: MarkedPush<Answer, Record>
+    ) async throws -> PushHandle<Record> {
+        var entry = try await journal.entry(companyId: companyId, intentId: intent) ?? resume
+            ?? PaymentResumeData(intentId: intent, api: .v1, companyId: companyId, connectionId: connectionId, billIds: push.billIds,
+                                 amount: push.amount, payloadDigest: push.digest, amountDueBefore: nil, attempts: [], pushOperationKey: nil,
+                                 recordId: nil, status: .notRecorded, note: nil)
+        guard entry.api == .v1, entry.companyId == companyId, entry.connectionId == connectionId else {
+            throw PaymentIntentError.otherScope(intentId: intent.rawValue, recorded: "\(entry.api) company \(entry.companyId) connection \(entry.connectionId)")
+        }
+        guard entry.payloadDigest == push.digest else { throw PaymentIntentError.payloadChanged(intentId: intent.rawValue) }
+
+        let (client, companyId, policy, clock) = (client, companyId, delivery, clock)
+        let reconciliation = V1Reconciliation(client: client, companyId: companyId, connectionId: connectionId, dataType: push.dataType,
+                                              policy: policy, clock: clock, findMarked: push.findMarked)
+        func recorded(_ recordId: String?, _ report: DeliveryReport) -> PushHandle<Record> {
+            PushHandle(companyId: companyId, source: .recorded(recordId: recordId), delivery: report, client: client, polling: polling,
+                       clock: clock, dataType: push.dataType, fetch: push.fetch)
+        }
+        func tracking(_ report: DeliveryReport) -> PaymentTracking {
+            PaymentTracking(journal: journal, companyId: companyId, intentId: intent, policy: policy, report: report)
+        }
+
+        // A push Codat answered earlier: its operation tells, unless it went TimedOut.
+        var report = DeliveryReport(intentId: intent)
+        if entry.status == .accepted, let key = entry.pushOperationKey {
+            report.resumed = true
+            report.idempotencyKeys = entry.idempotencyKeys
+            let operation = try await client.pushOperations.get(companyId: companyId, pushOperationKey: key)
+            switch operation.status {
+            case .pending, .undocumented, .success:
+                return handle(operation, dataType: push.dataType, delivery: report, tracking: tracking(report), fetch: push.fetch)
+            case .failed:
+                try await tracking(report).settle(operation, clock: clock)
+                entry = try await journal.entry(companyId: companyId, intentId: intent) ?? entry
+            case .timedOut:
+                switch try await reconciliation.finding(entry, requestIsOver: true) {
+                case let .recorded(recordId):
+                    report.resolvedByReconciliation += 1
+                    entry.status = .recorded
+                    entry.recordId = recordId
+                    entry.note = "TimedOut push operation \(key) found recorded"
+                    try await journal.save(entry)
+                    return recorded(recordId, report)
+                case .notRecorded:
+                    report.resolvedByReconciliation += 1
+                    report.provenNotRecorded += 1
+                    entry.status = .notRecorded
+                    entry.note = "TimedOut push operation \(key) proven not recorded"
+                    try await journal.save(entry)
+                case let .unknown(reason):
+                    throw PaymentOutcomeUnknownError(resume: entry, reason: reason, report: report)
+                }
+            }
+        }
+
+        var delivery = IntentDelivery<Answer>(journal: journal, policy: policy, clock: clock, entry: entry, report: report) { key in
+            try await push.send(key)
+        } accept: { answer, entry in
+            entry.pushOperationKey = answer.pushOperationKey
+            switch answer.status {
+            case .success:
+                entry.status = .recorded
+                entry.recordId = answer.operation.recordId
+            case .failed:
+                entry.status = .notRecorded
+            default:
+                entry.status = .accepted
+            }
+            entry.note = "Codat answered push operation \(answer.pushOperationKey) (\(answer.status.rawValue))"
+        } reconcile: { entry, requestIsOver in
+            try await reconciliation.finding(entry, requestIsOver: requestIsOver)
+        }
+        let (delivered, _, finalReport) = try await delivery.run()
         switch delivered {
-        case let .sent(answer):
-            return handle(answer.operation, delivery: report, fetch: fetch)
-        case let .found(record):
-            return PushHandle(companyId: companyId, source: .found(record), delivery: report, client: client, polling: polling, fetch: fetch)
+        case let .answered(answer):
+            return handle(answer.operation, dataType: push.dataType, delivery: finalReport, tracking: tracking(finalReport), fetch: push.fetch)
+        case let .recorded(recordId):
+            return recorded(recordId, finalReport)
         }
     }
 }

@@ -25,45 +25,56 @@ public struct PushPolling: Sendable, Hashable {
 
 /// A push sent to the asynchronous API (`POST …/push/…`, `DELETE …/push/…`): Codat answers with a
 /// push operation at once (usually `Pending`) and applies the change later. `wait()` polls the
-/// operation until it finishes and returns the record it created, changed or deleted, or throws
-/// Codat's validation errors as `PushOperationFailedError`.
+/// operation until it settles and returns its outcome: the record's id (`recordId`, from the
+/// operation's `changes`), without reading the record. Codat lists a written record only after
+/// the data type was refreshed (CODAT-FACTS §2); reading it is a separate step,
+/// `PushCompletion.fetchRecord()`.
 ///
 /// A handle is a value: it can be kept, passed to another task and waited on again.
 public struct PushHandle<Record: Sendable>: Sendable {
     /// The company the push was made for.
     public let companyId: String
-    /// The operation's key; nil when the layer found the record already created after an
-    /// ambiguous failure (its push operation is not known then).
+    /// The operation's key; nil when the layer found the payment already recorded (after a lost
+    /// answer, or in an earlier call) without knowing its operation.
     public var pushOperationKey: String? { submitted?.pushOperationKey }
-    /// The push operation as the push request answered it (`Pending`, or already settled); nil
-    /// when the record was found after an ambiguous failure.
+    /// The push operation as Codat answered it (`Pending`, or already settled); nil when the
+    /// payment was found recorded.
     public var submitted: PushOperation? {
         if case let .operation(operation) = source { return operation }
         return nil
     }
-    /// How the push was delivered (payments and credit notes only).
+    /// How the intent was delivered (payments only).
     public let delivery: DeliveryReport?
 
     enum Source: Sendable {
         /// The operation the push answered.
         case operation(PushOperation)
-        /// The record, found by the at-most-once check after the answer was lost.
-        case found(Record)
+        /// The payment was found recorded (by its marker after a refresh, or in the journal).
+        case recorded(recordId: String?)
     }
 
     let source: Source
     let client: CodatSyncPayablesV1.Client
     let polling: PushPolling
-    /// Reads the record once the operation succeeded (its `changes` name the record).
-    let fetch: @Sendable (PushOperation) async throws -> Record
+    let clock: any PaymentClock
+    /// The data type to refresh before reading the record.
+    let dataType: DataType?
+    /// Reads the record by id (after a refresh).
+    let fetch: @Sendable (String) async throws -> Record
+    /// For a payment: the journal entry that the operation's outcome settles.
+    let tracking: PaymentTracking?
 
-    init(companyId: String, source: Source, delivery: DeliveryReport?, client: CodatSyncPayablesV1.Client,
-         polling: PushPolling, fetch: @escaping @Sendable (PushOperation) async throws -> Record) {
+    init(companyId: String, source: Source, delivery: DeliveryReport?, client: CodatSyncPayablesV1.Client, polling: PushPolling,
+         clock: any PaymentClock, dataType: DataType?, tracking: PaymentTracking? = nil,
+         fetch: @escaping @Sendable (String) async throws -> Record) {
         self.companyId = companyId
         self.source = source
         self.delivery = delivery
         self.client = client
         self.polling = polling
+        self.clock = clock
+        self.dataType = dataType
+        self.tracking = tracking
         self.fetch = fetch
     }
 
@@ -73,20 +84,22 @@ public struct PushHandle<Record: Sendable>: Sendable {
         return try await client.pushOperations.get(companyId: companyId, pushOperationKey: key)
     }
 
-    /// Polls the push operation until it is no longer `Pending`, then returns the record.
+    /// Polls the push operation until it is no longer `Pending`, and returns its outcome.
     ///
     /// - Parameter timeout: How long to wait (default: the polling's `timeout`).
     /// - Throws: `PushOperationFailedError` when Codat rejected the push (with its validation
-    ///   errors) or timed it out; `PushWaitTimeoutError` when it is still pending at the end
+    ///   errors); for a `TimedOut` operation, whose write may still land (CODAT-FACTS §2),
+    ///   `PaymentOutcomeUnknownError` (payments: resume by paying the intent again later) or
+    ///   `PushOutcomeUnknownError`; `PushWaitTimeoutError` when it is still pending at the end
     ///   (the handle can be waited on again); `CancellationError` when the task is cancelled.
     public func wait(timeout: Duration? = nil) async throws -> PushCompletion<Record> {
         let submitted: PushOperation
         switch source {
-        case let .found(record): return PushCompletion(record: record, operation: nil, polls: 0)
+        case let .recorded(recordId):
+            return PushCompletion(recordId: recordId, operation: nil, polls: 0, read: reader)
         case let .operation(operation): submitted = operation
         }
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = clock.now()
         let limit = timeout ?? polling.timeout
         var operation = submitted
         var interval = polling.initialInterval
@@ -94,31 +107,77 @@ public struct PushHandle<Record: Sendable>: Sendable {
         while true {
             switch operation.status {
             case .success:
-                return PushCompletion(record: try await fetch(operation), operation: operation, polls: polls)
-            case .failed, .timedOut:
+                try await tracking?.settle(operation, clock: clock)
+                return PushCompletion(recordId: operation.recordId, operation: operation, polls: polls, read: reader)
+            case .failed:
+                try await tracking?.settle(operation, clock: clock)
                 throw PushOperationFailedError(operation: operation)
+            case .timedOut:
+                if let tracking { try await tracking.settle(operation, clock: clock) }
+                throw PushOutcomeUnknownError(operation: operation)
             case .pending, .undocumented:
-                let waited = clock.now - start
+                let waited = Duration.seconds(clock.now().timeIntervalSince(start))
                 guard waited + interval <= limit else {
                     throw PushWaitTimeoutError(pushOperationKey: operation.pushOperationKey, lastStatus: operation.status.rawValue, waited: waited)
                 }
-                try await Task.sleep(for: interval)
+                try await clock.sleep(for: interval)
                 interval = min(interval * polling.multiplier, polling.maxInterval)
                 operation = try await client.pushOperations.get(companyId: companyId, pushOperationKey: operation.pushOperationKey)
                 polls += 1
             }
         }
     }
+
+    /// Refreshes the data type, then reads the record by id.
+    private var reader: RecordReader<Record> {
+        RecordReader(client: client, companyId: companyId, dataType: dataType, polling: polling, clock: clock, fetch: fetch)
+    }
 }
 
-/// A finished push: the record and the operation that made it.
+/// Reads a written record: Codat lists it only once its data type was refreshed (CODAT-FACTS §2).
+struct RecordReader<Record: Sendable>: Sendable {
+    let client: CodatSyncPayablesV1.Client
+    let companyId: String
+    let dataType: DataType?
+    let polling: PushPolling
+    let clock: any PaymentClock
+    let fetch: @Sendable (String) async throws -> Record
+
+    func read(_ id: String, refresh: Bool) async throws -> Record {
+        if refresh, let dataType {
+            try await DataRefresh(client: client, companyId: companyId, clock: clock)
+                .refresh(dataType, timeout: polling.timeout, interval: polling.initialInterval)
+        }
+        return try await fetch(id)
+    }
+}
+
+/// A settled push: its outcome and the id of the record it wrote.
 public struct PushCompletion<Record: Sendable>: Sendable {
-    /// The record created or changed (for a deletion: what was deleted).
-    public let record: Record
-    /// The operation in its final state; nil when the record was found after an ambiguous failure.
+    /// The id of the record created, changed or deleted (`changes[].recordRef.id`); for a
+    /// payment found by its marker, that payment's id.
+    public let recordId: String?
+    /// The operation in its final state; nil when the payment was found recorded without it.
     public let operation: PushOperation?
     /// Polls made.
     public let polls: Int
+    let read: RecordReader<Record>
+
+    init(recordId: String?, operation: PushOperation?, polls: Int, read: RecordReader<Record>) {
+        self.recordId = recordId
+        self.operation = operation
+        self.polls = polls
+        self.read = read
+    }
+
+    /// Reads the record: refreshes its data type (and waits for the refresh), then gets it by
+    /// id. `refresh: false` skips the refresh (when one has happened since the push).
+    ///
+    /// - Throws: `PushRecordUnknownError` when the operation named no record.
+    public func fetchRecord(refresh: Bool = true) async throws -> Record {
+        guard let recordId else { throw PushRecordUnknownError(pushOperationKey: operation?.pushOperationKey) }
+        return try await read.read(recordId, refresh: refresh)
+    }
 }
 
 /// A deleted record, as its push operation reports it.
@@ -129,14 +188,31 @@ public struct DeletedRecord: Hashable, Sendable {
     public let dataType: String?
 }
 
-/// Codat did not apply a push: it failed (its validation errors say why) or timed out.
+/// The push operation went `TimedOut`: Codat stopped waiting, but the write may still happen
+/// (CODAT-FACTS §2). Its outcome is unknown; look at the data after a refresh later.
+public struct PushOutcomeUnknownError: Error, Sendable, CustomStringConvertible {
+    public let operation: PushOperation
+    public var description: String {
+        "push operation \(operation.pushOperationKey) TimedOut: the write may still happen; its outcome is unknown"
+    }
+}
+
+/// The settled operation names no record to read.
+public struct PushRecordUnknownError: Error, Sendable, CustomStringConvertible {
+    public let pushOperationKey: String?
+    public var description: String {
+        "push operation \(pushOperationKey ?? "(none)") names no record (no changes[].recordRef.id)"
+    }
+}
+
+/// Codat did not apply a push: it failed (its validation errors say why).
 public struct PushOperationFailedError: Error, Sendable, CustomStringConvertible {
     /// The operation in its final state.
     public let operation: PushOperation
 
     /// The operation's key.
     public var pushOperationKey: String { operation.pushOperationKey }
-    /// `Failed` or `TimedOut`.
+    /// `Failed`.
     public var status: PushOperationStatus { operation.status }
     /// Codat's summary of what went wrong.
     public var errorMessage: String? { operation.errorMessage }
@@ -201,9 +277,9 @@ extension CreateAccountResponse: PushOperationAnswer {}
 extension BankAccountCreateResponse: PushOperationAnswer {}
 extension CreateBillResponse: PushOperationAnswer {}
 
-extension PushOperation {
-    /// The id of the record the operation created, changed or deleted.
-    var recordId: String? {
-        changes?.lazy.compactMap { $0.recordRef?.id }.first
+extension PushHandle {
+    /// `wait()`, then `fetchRecord()` on its completion: the record after a refresh.
+    public func waitForRecord(timeout: Duration? = nil) async throws -> Record {
+        try await wait(timeout: timeout).fetchRecord()
     }
 }

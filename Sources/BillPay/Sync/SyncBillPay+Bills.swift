@@ -37,8 +37,8 @@ extension SyncBillPay {
     /// - Throws: `BillCreationError` (nothing sent) with every problem found.
     public func createBill(_ bill: BillPrototype) async throws -> Bill {
         try await billCreationCheck().validate(bill)
-        let key = delivery.useIdempotencyKeys ? try PaymentKey.derived(from: ["sync-bill", companyId, connectionId], payload: bill).idempotencyKey : nil
-        return try await client.bills.create(companyId: companyId, connectionId: connectionId, idempotencyKey: key, body: bill)
+        // A fresh GUID per call (CODAT-FACTS §1): the runtime may resend it after a 429 or 409.
+        return try await client.bills.create(companyId: companyId, connectionId: connectionId, idempotencyKey: UUID().uuidString.lowercased(), body: bill)
     }
 
     // MARK: Attachments

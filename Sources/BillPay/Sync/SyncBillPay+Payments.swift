@@ -27,9 +27,8 @@ extension SyncBillPay {
 
     /// Creates a bank account in the accounting software.
     public func createBankAccount(_ account: BankAccountPrototype) async throws -> BankAccount {
-        let key = delivery.useIdempotencyKeys
-            ? try PaymentKey.derived(from: ["sync-bank-account", companyId, connectionId], payload: account).idempotencyKey : nil
-        return try await client.bankAccounts.create(companyId: companyId, connectionId: connectionId, idempotencyKey: key, body: account)
+        // A fresh GUID per call (CODAT-FACTS §1): the runtime may resend it after a 429 or 409.
+        try await client.bankAccounts.create(companyId: companyId, connectionId: connectionId, idempotencyKey: UUID().uuidString.lowercased(), body: account)
     }
 
     /// Creates the bank account a payment method needs: `Debit` for ACH / RTP, cheque, wire and
@@ -46,50 +45,113 @@ extension SyncBillPay {
 
     // MARK: Paying a bill
 
-    /// Pays a bill, in full (`amount` nil) or in part, from a payment account of the mapping
-    /// options, applying the foreign-currency rule (see `SyncBillPaymentRequest.payBill`).
+    /// Pays a bill, in full (`amount` nil: its `amountDue`) or in part, from a payment account of
+    /// the mapping options. `amount` is in the bill's currency; when the account is in another,
+    /// `currencyRate` converts it to the account's (see `SyncBillPaymentRequest.payBill`).
     public func payBill(_ bill: Bill, amount: Decimal? = nil, from account: BankAccountMappingOption, date: DateTime,
-                        reference: String? = nil, currencyRate: Decimal? = nil, key: PaymentKey? = nil) async throws -> SyncPaymentReceipt {
+                        reference: String? = nil, currencyRate: Decimal? = nil, intent: PaymentIntentID) async throws -> SyncPaymentReceipt {
         try await pay(SyncBillPaymentRequest.payBill(bill, amount: amount, from: account, date: date, reference: reference,
-                                                     currencyRate: currencyRate), key: key)
+                                                     currencyRate: currencyRate), intent: intent)
     }
 
     /// Pays a bill from a bank account (one just created, for instance).
     public func payBill(_ bill: Bill, amount: Decimal? = nil, from account: BankAccount, date: DateTime,
-                        reference: String? = nil, currencyRate: Decimal? = nil, key: PaymentKey? = nil) async throws -> SyncPaymentReceipt {
+                        reference: String? = nil, currencyRate: Decimal? = nil, intent: PaymentIntentID) async throws -> SyncPaymentReceipt {
         try await pay(SyncBillPaymentRequest.payBill(bill, amount: amount, from: account, date: date, reference: reference,
-                                                     currencyRate: currencyRate), key: key)
+                                                     currencyRate: currencyRate), intent: intent)
     }
 
-    /// Records a payment of one bill, at most once.
+    /// Records the payment intent `intent`, once (see `AtMostOnce.swift`).
     ///
-    /// The bill is read first: the payment is checked against its current status and `amountDue`
-    /// (nothing is sent when it is paid, void or owes less), and that `amountDue` is what an
-    /// ambiguous failure is judged by (see `AtMostOnce.swift`).
+    /// Before a first send the bill is read: the payment is checked against its status and
+    /// `amountDue` (nothing is sent when it is paid, void or owes less), and that `amountDue` is
+    /// written to the journal: it is what an ambiguous send is judged by. Paying an intent the
+    /// journal knows resumes it: a recorded intent returns at once, an unknown one is looked into
+    /// before anything new is sent. Payments of one bill run one at a time in the process.
     ///
-    /// - Parameter key: Names this payment; default: derived from the company, connection, bill
-    ///   and payload, so that paying the same amount of the same bill on the same day from the
-    ///   same account again is recognised as the same payment.
-    /// - Throws: `SyncPaymentError` (nothing sent); the client's `CodatSyncPayablesError` when
-    ///   Codat refuses the payment; `PaymentOutcomeUnknownError` when it may have been recorded
-    ///   and the layer could not tell; `PaymentNotRecordedError` when a resend failed.
-    public func pay(_ request: SyncBillPaymentRequest, key: PaymentKey? = nil) async throws -> SyncPaymentReceipt {
-        guard let before = try await bill(id: request.billId) else { throw SyncPaymentError.billNotFound(billId: request.billId) }
-        try request.check(against: before)
-        let key = try key ?? PaymentKey.derived(from: ["sync-payment", companyId, connectionId, request.billId], payload: request.payment)
-        let idempotencyKey = delivery.useIdempotencyKeys ? key.idempotencyKey : nil
-        let (delivered, report) = try await AtMostOnce.deliver(key: key, policy: delivery) { options in
-            try await client.billPayments.create(companyId: companyId, connectionId: connectionId, billId: request.billId,
-                                                 idempotencyKey: idempotencyKey, body: request.payment, options: options)
-        } findOut: {
-            AtMostOnce.syncFinding(before: before, after: try await bill(id: request.billId), payment: request.payment)
+    /// - Parameters:
+    ///   - intent: The caller's id for this payment, kept by the caller (see `PaymentIntentID`).
+    ///   - resume: The resume data of an earlier `PaymentOutcomeUnknownError`, when the journal
+    ///     does not have it (another process with its own journal).
+    /// - Throws: `SyncPaymentError` or `PaymentIntentError` (nothing sent); the client's
+    ///   `CodatSyncPayablesError` when Codat refuses the payment; `PaymentNotRecordedError` when
+    ///   it was not recorded after earlier sends (or Codat asked to slow down: pay it again later);
+    ///   `PaymentOutcomeUnknownError` (with its resume data) when the outcome cannot be known yet.
+    public func pay(_ request: SyncBillPaymentRequest, intent: PaymentIntentID, resume: PaymentResumeData? = nil) async throws -> SyncPaymentReceipt {
+        let intent = try intent.validated()
+        let (receipt, joined) = try await journal.joining(PaymentResumeData.journalKey(companyId: companyId, intentId: intent)) {
+            try await self.deliver(request, intent: intent, resume: resume)
         }
-        switch delivered {
-        case let .sent(payment):
-            return SyncPaymentReceipt(request: request, payment: payment, billFound: nil, delivery: report)
-        case let .found(billAfter):
-            return SyncPaymentReceipt(request: request, payment: nil, billFound: billAfter, delivery: report)
+        guard joined else { return receipt }
+        var joinedReceipt = receipt
+        joinedReceipt.delivery.joined = true
+        joinedReceipt.delivery.sends = 0
+        return joinedReceipt
+    }
+
+    private func deliver(_ request: SyncBillPaymentRequest, intent: PaymentIntentID, resume: PaymentResumeData?) async throws -> SyncPaymentReceipt {
+        let digest = try PaymentResumeData.digest(of: request.payment)
+        return try await journal.holdingBill("\(companyId)/\(request.billId)") {
+            var stored = try await journal.entry(companyId: companyId, intentId: intent) ?? resume
+            if let entry = stored {
+                guard entry.api == .sync, entry.companyId == companyId, entry.connectionId == connectionId, entry.billIds == [request.billId] else {
+                    throw PaymentIntentError.otherScope(intentId: intent.rawValue,
+                                                        recorded: "\(entry.api) company \(entry.companyId) connection \(entry.connectionId) bills \(entry.billIds)")
+                }
+                guard entry.payloadDigest == digest else { throw PaymentIntentError.payloadChanged(intentId: intent.rawValue) }
+            }
+            if stored == nil || stored?.status == .notRecorded {
+                // A new attempt will be sent: check it against the bill as it is now.
+                if let other = try await journal.unresolved(companyId: companyId, billId: request.billId, except: intent) {
+                    throw PaymentIntentError.billHasUnresolvedIntent(billId: request.billId, intentId: other.rawValue)
+                }
+                guard let before = try await bill(id: request.billId) else { throw SyncPaymentError.billNotFound(billId: request.billId) }
+                try request.check(against: before)
+                var entry = stored ?? PaymentResumeData(intentId: intent, api: .sync, companyId: companyId, connectionId: connectionId,
+                                                        billIds: [request.billId], amount: request.payment.amount, payloadDigest: digest,
+                                                        amountDueBefore: nil, attempts: [], pushOperationKey: nil, recordId: nil,
+                                                        status: .notRecorded, note: nil)
+                entry.amountDueBefore = before.amountDue
+                stored = entry
+            }
+            let (client, companyId, connectionId) = (client, companyId, connectionId)
+            let policy = delivery
+            var delivery = IntentDelivery<BillPayment>(journal: journal, policy: policy, clock: clock, entry: stored!) { key in
+                try await client.billPayments.create(companyId: companyId, connectionId: connectionId, billId: request.billId,
+                                                     idempotencyKey: key, body: request.payment, options: policy.callOptions())
+            } accept: { payment, entry in
+                entry.status = .recorded
+                entry.recordId = payment.id
+                entry.note = "Codat answered \(payment.id.map { "with payment \($0)" } ?? "the payment")"
+            } reconcile: { entry, requestIsOver in
+                SyncReconciliation.finding(entry, billAfter: try await self.bill(id: request.billId), requestIsOver: requestIsOver)
+            }
+            let (delivered, entry, report) = try await delivery.run()
+            switch delivered {
+            case let .answered(payment):
+                return SyncPaymentReceipt(request: request, intentId: intent, payment: payment, recordId: payment.id, delivery: report)
+            case let .recorded(recordId):
+                return SyncPaymentReceipt(request: request, intentId: intent, payment: nil, recordId: recordId ?? entry.recordId, delivery: report)
+            }
         }
+    }
+}
+
+/// How the synchronous API tells whether a payment was recorded: no endpoint lists a bill's
+/// payments (CODAT-FACTS §6), so the bill's `amountDue` is compared with the one before sending.
+enum SyncReconciliation {
+    static func finding(_ entry: PaymentResumeData, billAfter: Bill?, requestIsOver: Bool) -> Reconciliation {
+        guard let billAfter else { return .unknown("the bill is no longer listed") }
+        guard let dueBefore = entry.amountDueBefore, let dueAfter = billAfter.amountDue else {
+            return .unknown("the bill has no amountDue to compare")
+        }
+        let decrease = dueBefore - dueAfter
+        // `amount` is in the bill's currency, as amountDue is (CODAT-FACTS §6).
+        if decrease == entry.amount { return .recorded(recordId: nil) }
+        if decrease == 0 {
+            return requestIsOver ? .notRecorded : .unknown("the bill's amountDue is unchanged")
+        }
+        return .unknown("the bill's amountDue went from \(dueBefore) to \(dueAfter), not down by the payment's \(entry.amount): something else changed it")
     }
 }
 
@@ -97,23 +159,25 @@ extension SyncBillPay {
 public struct SyncPaymentReceipt: Sendable, Hashable {
     /// What was asked.
     public let request: SyncBillPaymentRequest
-    /// The payment as Codat answered it (201); nil when the answer was lost and the layer found
-    /// the payment recorded on the bill.
+    /// The caller's id for the payment.
+    public let intentId: PaymentIntentID
+    /// The payment as Codat answered it (201, possibly replayed for the key); nil when the layer
+    /// found it recorded from the bill's amount due (its answer was lost), or in an earlier call.
     public let payment: BillPayment?
-    /// The bill as the layer read it after an ambiguous failure, when that is how the payment
-    /// was found.
-    public let billFound: Bill?
-    /// How the payment was delivered.
-    public let delivery: DeliveryReport
+    /// The payment's id, when Codat's answer gave it.
+    public let recordId: String?
+    /// How the intent was delivered in this call.
+    public internal(set) var delivery: DeliveryReport
 
     /// The bill paid.
     public var billId: String { request.billId }
-    /// The amount paid, in the payment account's currency.
+    /// The amount paid, in the bill's currency.
     public var amount: Decimal { request.payment.amount }
 }
 
 extension SyncBillPaymentRequest {
-    /// Checks the payment against the bill as it is now.
+    /// Checks the payment against the bill as it is now. `amount` is in the bill's currency
+    /// (CODAT-FACTS §6), so it is always compared with `amountDue`.
     func check(against bill: Bill) throws {
         let status = bill.status
         if status == .paid || status == .void || status == .draft {
@@ -121,8 +185,7 @@ extension SyncBillPaymentRequest {
         }
         guard payment.amount > 0 else { throw SyncPaymentError.amountNotPositive(billId: billId, amount: payment.amount) }
         guard !payment.accountRef.id.isEmpty else { throw SyncPaymentError.accountWithoutId }
-        // Without a currencyRate the payment is in the bill's currency and can be compared with it.
-        if payment.currencyRate == nil || payment.currencyRate == 1, let due = bill.amountDue, payment.amount > due {
+        if let due = bill.amountDue, payment.amount > due {
             throw SyncPaymentError.amountExceedsAmountDue(billId: billId, amount: payment.amount, amountDue: due)
         }
     }

@@ -10,10 +10,11 @@ import Foundation
 /// let billPay = try await SyncBillPay.connect(client: codat)          // first company, first connection
 /// let bills = try await billPay.outstandingBills()
 /// let accounts = try await billPay.paymentAccounts()
-/// let receipt = try await billPay.payBill(bills[0], from: accounts[0], date: "2024-06-01")
+/// let receipt = try await billPay.payBill(bills[0], from: accounts[0], date: "2024-06-01", intent: "my-payment-42")
 /// ```
 ///
-/// Every payment is recorded at most once (see `DeliveryPolicy` and `AtMostOnce.swift`).
+/// Every payment is an intent the caller names; it is recorded exactly once or reported unknown
+/// with what resumes it (see `DeliveryPolicy`, `PaymentJournal` and `AtMostOnce.swift`).
 public struct SyncBillPay: Sendable {
     /// The generated client the workflows call.
     public let client: CodatSyncPayables.Client
@@ -21,18 +22,26 @@ public struct SyncBillPay: Sendable {
     public let company: CompanyConnection
     /// How payments are delivered after an ambiguous failure.
     public var delivery: DeliveryPolicy
+    /// The payment intents of the process: their resume data, and one call per intent and per bill.
+    public var journal: PaymentJournal
+    /// The clock the replay window and the waits are measured by.
+    public var clock: any PaymentClock
 
     /// Works on a known company and connection (see `connect` to choose them from the server).
-    public init(client: CodatSyncPayables.Client, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy()) {
+    public init(client: CodatSyncPayables.Client, company: CompanyConnection, delivery: DeliveryPolicy = DeliveryPolicy(),
+                journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) {
         self.client = client
         self.company = company
         self.delivery = delivery
+        self.journal = journal
+        self.clock = clock
     }
 
     /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
     /// company's first connection); the connection's platform names the integration.
     public static func connect(client: CodatSyncPayables.Client, companyId: String? = nil, connectionId: String? = nil,
-                               delivery: DeliveryPolicy = DeliveryPolicy()) async throws -> SyncBillPay {
+                               delivery: DeliveryPolicy = DeliveryPolicy(), journal: PaymentJournal = .shared,
+                               clock: any PaymentClock = SystemPaymentClock()) async throws -> SyncBillPay {
         if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
         let company: Company
         if let companyId {
@@ -56,7 +65,7 @@ public struct SyncBillPay: Sendable {
         }
         let selected = CompanyConnection(companyId: company.id, companyName: company.name, connectionId: connection.id,
                                          platformName: connection.platformName)
-        return SyncBillPay(client: client, company: selected, delivery: delivery)
+        return SyncBillPay(client: client, company: selected, delivery: delivery, journal: journal, clock: clock)
     }
 
     var companyId: String { company.companyId }

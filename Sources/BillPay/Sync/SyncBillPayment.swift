@@ -10,8 +10,7 @@ public struct SyncBillPaymentRequest: Hashable, Sendable {
     public var billId: String
     /// The payload.
     public var payment: BillPaymentPrototype
-    /// Whether it pays less than the bill's `amountDue` (false for a payment converted from
-    /// another currency, whose amount cannot be compared with the bill's).
+    /// Whether it pays less than the bill's `amountDue`.
     public var isPartial: Bool
 
     public init(billId: String, payment: BillPaymentPrototype, isPartial: Bool) {
@@ -22,11 +21,12 @@ public struct SyncBillPaymentRequest: Hashable, Sendable {
 
     /// Pays a bill from a payment account of the payment mapping options.
     ///
-    /// The payment is recorded in the account's currency. When the bill is in that currency,
-    /// `amount` defaults to the bill's `amountDue` (in full) and may be smaller (in part). When it
-    /// is not, the payment must be converted: give `amount` in the account's currency and the
-    /// `currencyRate`; otherwise this throws `SyncPaymentError.foreignCurrency`, which says to
-    /// convert or to create an account in the bill's currency.
+    /// `amount` is in the bill's currency, as Codat defines it ("the amount of the payment in
+    /// the bill currency", CODAT-FACTS §6): it defaults to the bill's `amountDue` (in full), may
+    /// be smaller (in part), never larger. When the account is in another currency, `currencyRate`
+    /// converts the amount into the account's currency (account amount = `amount` x
+    /// `currencyRate`); without it this throws `SyncPaymentError.foreignCurrency`, which says to
+    /// give the rate or to create an account in the bill's currency.
     public static func payBill(_ bill: Bill, amount: Decimal? = nil, from account: BankAccountMappingOption,
                                date: DateTime, reference: String? = nil, currencyRate: Decimal? = nil) throws -> SyncBillPaymentRequest {
         try payBill(bill, amount: amount, accountId: account.id, accountCurrency: account.currency,
@@ -45,25 +45,16 @@ public struct SyncBillPaymentRequest: Hashable, Sendable {
         guard let billId = bill.id else { throw SyncPaymentError.billWithoutId }
         guard let accountId, !accountId.isEmpty else { throw SyncPaymentError.accountWithoutId }
 
-        let paid: Decimal
-        let isPartial: Bool
-        if let accountCurrency, accountCurrency.uppercased() != bill.currency.uppercased() {
-            // Foreign currency: the bill's amountDue is not in the account's currency, so the
-            // caller converts; nothing here can compare the amount with it.
-            guard let amount, currencyRate != nil else {
-                throw SyncPaymentError.foreignCurrency(billId: billId, billCurrency: bill.currency,
-                                                       accountId: accountId, accountCurrency: accountCurrency)
-            }
-            paid = amount
-            isPartial = false
-        } else {
-            guard let due = amount ?? bill.amountDue else { throw SyncPaymentError.billWithoutAmountDue(billId: billId) }
-            if let amountDue = bill.amountDue, due > amountDue {
-                throw SyncPaymentError.amountExceedsAmountDue(billId: billId, amount: due, amountDue: amountDue)
-            }
-            paid = due
-            isPartial = bill.amountDue.map { due < $0 } ?? false
+        if let accountCurrency, accountCurrency.uppercased() != bill.currency.uppercased(), currencyRate == nil {
+            throw SyncPaymentError.foreignCurrency(billId: billId, billCurrency: bill.currency,
+                                                   accountId: accountId, accountCurrency: accountCurrency)
         }
+        if let currencyRate, currencyRate <= 0 { throw SyncPaymentError.currencyRateNotPositive(billId: billId, currencyRate: currencyRate) }
+        guard let paid = amount ?? bill.amountDue else { throw SyncPaymentError.billWithoutAmountDue(billId: billId) }
+        if let amountDue = bill.amountDue, paid > amountDue {
+            throw SyncPaymentError.amountExceedsAmountDue(billId: billId, amount: paid, amountDue: amountDue)
+        }
+        let isPartial = bill.amountDue.map { paid < $0 } ?? false
         guard paid > 0 else { throw SyncPaymentError.amountNotPositive(billId: billId, amount: paid) }
 
         let payment = BillPaymentPrototype(amount: paid, date: date, reference: reference,
@@ -82,6 +73,8 @@ public enum SyncPaymentError: Error, Hashable, Sendable, CustomStringConvertible
     case amountExceedsAmountDue(billId: String, amount: Decimal, amountDue: Decimal)
     /// The bill is not in the payment account's currency and no conversion was given.
     case foreignCurrency(billId: String, billCurrency: String, accountId: String, accountCurrency: String)
+    /// A currency rate must be positive.
+    case currencyRateNotPositive(billId: String, currencyRate: Decimal)
     /// The bill is not listed (any more).
     case billNotFound(billId: String)
     /// The bill is paid, void or a draft.
@@ -105,8 +98,10 @@ public enum SyncPaymentError: Error, Hashable, Sendable, CustomStringConvertible
             return "bill \(billId) is \(status) and cannot be paid"
         case let .foreignCurrency(billId, billCurrency, accountId, accountCurrency):
             return "bill \(billId) is in \(billCurrency) but payment account \(accountId) is in \(accountCurrency): "
-                + "convert the payment into \(accountCurrency) (give the amount in \(accountCurrency) and its currencyRate), "
+                + "give the currencyRate from \(billCurrency) to \(accountCurrency) (the amount stays in \(billCurrency)), "
                 + "or create a bank account in \(billCurrency) and pay from it"
+        case let .currencyRateNotPositive(billId, rate):
+            return "the payment of bill \(billId) has currencyRate \(rate): it must be positive"
         }
     }
 }

@@ -22,7 +22,11 @@ do {
         fatalError("no outstanding bill with a payment account in its currency")
     }
     print("paying bill \(billId): \(bill.amountDue ?? 0) \(bill.currency) due, from account \(account.name ?? account.id ?? "?")")
-    let receipt = try await billPay.payBill(bill, from: account, date: "2024-06-01", reference: "PayABill example")
+    // The payment intent: an id this program keeps (here a fixed one; a real caller stores its own
+    // payment id, or a UUID, before calling). Paying the same intent again never pays twice.
+    let intent = PaymentIntentID("payabill-example-\(billId)")
+    let receipt = try await billPay.payBill(bill, from: account, date: "2024-06-01", reference: "PayABill example", intent: intent)
+    print("intent \(intent): Idempotency-Key \(receipt.delivery.idempotencyKeys.joined(separator: ", ")), \(receipt.delivery.sends) send")
     let after = try await billPay.bill(id: billId)
     print("paid \(receipt.request.payment.amount) \(bill.currency): bill \(billId) is now \(after?.status.rawValue ?? "?"), \(after?.amountDue ?? 0) due")
     await sandbox.stop()
