@@ -25,7 +25,7 @@ extension AsyncBillPay {
     public func createPaymentAccount(_ account: NewPaymentAccount) async throws -> PushHandle<Account> {
         let (client, companyId) = (client, companyId)
         // A fresh GUID per call (CODAT-FACTS §1): the runtime may resend it after a 429 or 409.
-        let options = CallOptions(headers: ["Idempotency-Key": UUID().uuidString.lowercased()])
+        let options = CallOptions(idempotencyKey: UUID().uuidString.lowercased())
         switch account {
         case let .account(prototype):
             let answer = try await client.accounts.create(companyId: companyId, connectionId: connectionId, body: prototype, options: options)

@@ -115,7 +115,7 @@ public struct DeliveryPolicy: Sendable, Hashable {
 
     /// The per-call options of a payment request carrying `idempotencyKey` in a header.
     func callOptions(idempotencyKey: String? = nil) -> CallOptions {
-        CallOptions(retry: sendRetry, headers: idempotencyKey.map { ["Idempotency-Key": $0] } ?? [:])
+        CallOptions(retry: sendRetry, idempotencyKey: idempotencyKey)
     }
 }
 
