@@ -76,6 +76,7 @@ extension AsyncBillPay {
     /// every POST, CODAT-FACTS §1). Paying an intent the journal knows resumes it.
     ///
     /// - Parameters:
+    ///   - request: The payment, built by `BillPaymentBuilder` (one bill, several, a batch, credit notes).
     ///   - intent: The caller's id for this payment, kept by the caller (see `PaymentIntentID`).
     ///   - resume: The resume data of an earlier `PaymentOutcomeUnknownError`, when the journal
     ///     does not have it.

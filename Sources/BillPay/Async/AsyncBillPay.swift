@@ -45,9 +45,15 @@ public struct AsyncBillPay: Sendable {
     public var integration: Integration { company.integration }
 
     /// - Parameters:
+    ///   - client: The generated client the workflows call.
+    ///   - company: The company and connection worked on.
     ///   - locationsAreMandatory: NetSuite: the company makes locations mandatory, so a payment's
     ///     `reference` must be a `location-` tracking category.
     ///   - locationIds: NetSuite: the company's location tracking categories (see `locations()`).
+    ///   - polling: How handles poll their push operations.
+    ///   - delivery: How payments and credit notes are delivered after an ambiguous failure.
+    ///   - journal: The payment intents' resume data (`PaymentJournal.files(in:)` to survive a restart).
+    ///   - clock: The clock the replay window, settle times and waits are measured by.
     public init(client: CodatSyncPayablesV1.Client, company: CompanyConnection, locationsAreMandatory: Bool = false,
                 locationIds: Set<String>? = nil, polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy(),
                 journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) {

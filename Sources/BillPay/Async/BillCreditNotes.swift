@@ -67,7 +67,14 @@ extension BillCreditNote {
     /// - Parameters:
     ///   - number: `billCreditNoteNumber`, the supplier's number for it.
     ///   - supplier: `supplierRef`: the supplier who issued it; it must exist.
+    ///   - issueDate: `issueDate`, the date the supplier issued it.
+    ///   - currency: `currency` (ISO 4217), nil for the company's base currency.
+    ///   - currencyRate: `currencyRate` to the base currency, for a foreign-currency credit note.
+    ///   - lines: `lineItems`; the header totals are computed from them unless `totals` is given.
+    ///   - totals: the header totals the caller's books give, sent instead of the lines' sums.
     ///   - remainingCredit: sent only when given (the Xero example sends 0, QuickBooks Online the total).
+    ///   - status: `status`, `Submitted` unless said otherwise.
+    ///   - note: `note`, free text.
     public static func toCreate(number: String? = nil, supplier: SupplierRef, issueDate: DateTime,
                                 currency: String?, currencyRate: Decimal? = nil,
                                 lines: [BillCreditNoteLineItem], totals: CreditNoteTotals? = nil,

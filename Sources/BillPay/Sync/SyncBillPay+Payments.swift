@@ -70,6 +70,7 @@ extension SyncBillPay {
     /// before anything new is sent. Payments of one bill run one at a time in the process.
     ///
     /// - Parameters:
+    ///   - request: The payment of one bill (see `SyncBillPaymentRequest.payBill`).
     ///   - intent: The caller's id for this payment, kept by the caller (see `PaymentIntentID`).
     ///   - resume: The resume data of an earlier `PaymentOutcomeUnknownError`, when the journal
     ///     does not have it (another process with its own journal).
