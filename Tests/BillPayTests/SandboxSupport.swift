@@ -93,7 +93,7 @@ let testDelivery = DeliveryPolicy(
     pushSettleTimeout: .seconds(600), timedOutSettleTime: .seconds(300), refreshTimeout: .seconds(120), clockSkew: .seconds(5),
     pollInterval: .milliseconds(200),
     sendRetry: RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(50), maxElapsedTime: .seconds(30), exponent: 2),
-                                  statuses: StatusSet(codes: [429]), retryConnectionErrors: false))
+                                  statuses: StatusSet(codes: [429]), retryConnectionErrors: false, keyInProgressWait: .zero))
 
 /// Push polling for the sandbox clock.
 let sandboxPolling = PushPolling(initialInterval: .milliseconds(200), multiplier: 1.5, maxInterval: .seconds(5), timeout: .seconds(3600))

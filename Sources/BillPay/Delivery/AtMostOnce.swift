@@ -109,9 +109,11 @@ public struct DeliveryPolicy: Sendable, Hashable {
     }
 
     /// Retries 429 only (after `Retry-After`, or 0.5 s growing 1.5x up to 30 s, for 2 minutes).
+    /// A 409 for the key (the first request still in flight) comes back to the layer at once
+    /// (`keyInProgressWait` zero): it waits and asks again itself (`inFlightInterval`), counted.
     public static let onlyRateLimits = RetryConfiguration(
         strategy: .backoff(initialInterval: .milliseconds(500), maxInterval: .seconds(30), maxElapsedTime: .seconds(120), exponent: 1.5),
-        statuses: StatusSet(codes: [429]), retryConnectionErrors: false)
+        statuses: StatusSet(codes: [429]), retryConnectionErrors: false, keyInProgressWait: .zero)
 
     /// The per-call options of a payment request carrying `idempotencyKey` in a header.
     func callOptions(idempotencyKey: String? = nil) -> CallOptions {
