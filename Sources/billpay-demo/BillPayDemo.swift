@@ -93,8 +93,8 @@ struct BillPayDemo: AsyncParsableCommand {
         var logger = Logger(label: "billpay-demo")
         logger.logLevel = verbose ? .debug : .error
         let options = ClientOptions(attemptTimeout: .seconds(30), logger: logger, requestLogLevel: .info)
-        let syncClient = CodatSyncPayables(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
-        let v1Client = CodatSyncPayablesV1(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
+        let syncClient = CodatSyncPayables(serverURL: serverURL, authHeader: authHeader, transport: demoTransport(), options: options)
+        let v1Client = CodatSyncPayablesV1(serverURL: serverURL, authHeader: authHeader, transport: demoTransport(), options: options)
 
         let sync = try await SyncBillPay.connect(client: syncClient, companyId: company, connectionId: connection)
         out.line("company: \(sync.company)")
