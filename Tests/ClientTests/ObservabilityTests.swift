@@ -117,7 +117,7 @@ final class ObservabilityTests: XCTestCase {
             await sandbox.stop()
             let spans = tracer.finishedSpans.filter { $0.traceID == root.traceID && $0.spanID != root.spanID }
             XCTAssertEqual(spans.map(\.operationName),
-                           ["list-bills", "list-bill-attachments", "list-bills", "get-payment-options", "create-bill-payment"],
+                           ["list-bills", "list-bill-attachments", "list-bills", "get-mapping-options-payments", "create-bill-payment"],
                            "\(kind): one span per call, retries included, none from the transport")
             for span in spans {
                 XCTAssertEqual(span.kind, .client)

@@ -100,7 +100,7 @@ final class CallTelemetry: @unchecked Sendable {
         }
         let dimensions = [(PayablesTelemetry.operationDimension, operationID), (PayablesTelemetry.statusClassDimension, statusClass)]
         Counter(label: PayablesTelemetry.requestsMetric, dimensions: dimensions).increment()
-        Metrics.Timer(label: PayablesTelemetry.requestDurationMetric, dimensions: dimensions).recordNanoseconds(duration.nanoseconds)
+        Metrics.Timer(label: PayablesTelemetry.requestDurationMetric, dimensions: dimensions).recordNanoseconds(duration.wholeNanoseconds)
         if status == 429 {
             Counter(label: PayablesTelemetry.rateLimitedMetric, dimensions: [(PayablesTelemetry.operationDimension, operationID)]).increment()
         }
@@ -114,13 +114,13 @@ final class CallTelemetry: @unchecked Sendable {
         span.addEvent(SpanEvent(name: "retry", attributes: [
             PayablesTelemetry.statusClassDimension: .string(statusClass),
             "payables.attempt": .int64(Int64(attempt)),
-            "payables.wait_ms": .int64(wait.nanoseconds / 1_000_000),
+            "payables.wait_ms": .int64(wait.wholeNanoseconds / 1_000_000),
         ]))
     }
 
     private func finish(outcomeUnknown: Bool) {
-        let (attempts, status, correlation) = lock.withLock { (attempts, lastStatus, correlationId) }
-        span.attributes[PayablesTelemetry.SpanAttribute.retryCount] = max(attempts - 1, 0)
+        let (attemptCount, status, correlation) = lock.withLock { (self.attempts, self.lastStatus, self.correlationId) }
+        span.attributes[PayablesTelemetry.SpanAttribute.retryCount] = max(attemptCount - 1, 0)
         if let status { span.attributes[PayablesTelemetry.SpanAttribute.statusCode] = status }
         if let correlation { span.attributes[PayablesTelemetry.SpanAttribute.correlationID] = correlation }
         if outcomeUnknown { span.attributes[PayablesTelemetry.SpanAttribute.outcomeUnknown] = true }
@@ -136,7 +136,7 @@ extension PayablesError: OutcomeReporting {}
 
 extension Duration {
     /// The duration in whole nanoseconds (saturating far beyond any request's length).
-    var nanoseconds: Int64 {
+    var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? .max : whole + attoseconds / 1_000_000_000
