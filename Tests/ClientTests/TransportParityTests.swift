@@ -110,6 +110,8 @@ final class TransportParityTests: XCTestCase {
 
             // Nothing listens: a failure to connect, known not to have sent anything.
             let nowhere = client(kind, URL(string: "http://127.0.0.1:1")!, retry: .never)
+            let started = ContinuousClock.now
+            defer { print("transport parity: \(kind.rawValue): a refused connection reported after \(ContinuousClock.now - started)") }
             do {
                 _ = try await nowhere.companies.list()
                 XCTFail("\(kind): expected a connection failure")
