@@ -38,7 +38,7 @@ public enum PayablesTelemetry {
         public static let method = "http.request.method"
         /// The last response's status; absent when no response arrived.
         public static let statusCode = "http.response.status_code"
-        /// Codat's `correlationId` from the last error body (CODAT-FACTS §5), when Codat sent one.
+        /// Codat's `correlationId` from the last response's error body (CODAT-FACTS §5), when Codat sent one.
         public static let correlationID = "codat.correlation_id"
         /// Attempts after the first.
         public static let retryCount = "payables.retry_count"
@@ -94,9 +94,12 @@ final class CallTelemetry: @unchecked Sendable {
         let correlation = (status ?? 0) >= 400 ? body.flatMap { CodatErrorFields($0).correlationId } : nil
         lock.withLock {
             attempts += 1
-            if let status { lastStatus = status }
             lastStatusClass = statusClass
-            if let correlation { correlationId = correlation }
+            if let status {
+                // The span describes the last response: an earlier attempt's id would point Codat support elsewhere.
+                lastStatus = status
+                correlationId = correlation
+            }
         }
         let dimensions = [(PayablesTelemetry.operationDimension, operationID), (PayablesTelemetry.statusClassDimension, statusClass)]
         Counter(label: PayablesTelemetry.requestsMetric, dimensions: dimensions).increment()
