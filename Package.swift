@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
+        .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
         .executable(name: "billpay-demo", targets: ["billpay-demo"]),
@@ -40,6 +41,14 @@ let package = Package(
         // `swift package generate-documentation`: the DocC catalogs (Benchmarks/docs.sh). Costs a
         // fresh build folder two plugin scripts compiled before the build (about 36 s on 2 loaded cores).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The transport for Linux servers (README "Transports"); 1.37: `HTTPClient.Configuration.tracing`.
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.58.0"),
+        // Observability: no-ops until the application bootstraps a backend (README "Observability").
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        // 1.3: the InMemoryTracing product the tests use.
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -71,6 +80,17 @@ let package = Package(
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        // AsyncHTTPClient configured for the clients: redirects not followed, its own spans off.
+        .target(
+            name: "PayablesAsyncHTTPClient",
+            dependencies: [
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .plugin(
@@ -124,6 +144,8 @@ let package = Package(
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // The default transport on Linux (`DemoTransport.swift`).
+                .target(name: "PayablesAsyncHTTPClient", condition: .when(platforms: [.linux])),
             ]
         ),
         // Prints client throughput against the sandbox and decoding figures; never run as a test.
@@ -172,6 +194,13 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // Hostile servers (redirects to another origin, endless bodies) beside the sandbox.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Both transports (`TransportParityTests`) and in-memory observability backends.
+                "PayablesAsyncHTTPClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),

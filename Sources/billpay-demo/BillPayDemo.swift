@@ -5,7 +5,6 @@ import CodatSyncPayables
 import CodatSyncPayablesV1
 import Foundation
 import Logging
-import OpenAPIURLSession
 
 /// Runs the Bill Pay flow of Codat's guides, both solutions, printing each step.
 ///
@@ -94,8 +93,8 @@ struct BillPayDemo: AsyncParsableCommand {
         var logger = Logger(label: "billpay-demo")
         logger.logLevel = verbose ? .debug : .error
         let options = ClientOptions(attemptTimeout: .seconds(30), logger: logger, requestLogLevel: .info)
-        let syncClient = CodatSyncPayables.Client(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
-        let v1Client = CodatSyncPayablesV1.Client(serverURL: serverURL, authHeader: authHeader, transport: URLSessionTransport(), options: options)
+        let syncClient = CodatSyncPayables.Client(serverURL: serverURL, authHeader: authHeader, transport: demoTransport(), options: options)
+        let v1Client = CodatSyncPayablesV1.Client(serverURL: serverURL, authHeader: authHeader, transport: demoTransport(), options: options)
 
         let sync = try await SyncBillPay.connect(client: syncClient, companyId: company, connectionId: connection)
         out.line("company: \(sync.company)")

@@ -249,13 +249,4 @@ final class FaultTests: XCTestCase {
         // The key did reach the server, in the header only.
         XCTAssertEqual(sandbox.recordedRequests.last?.header("Authorization"), authHeader)
     }
-
-    /// An open bill of the company and a payment account in its currency.
-    private func payableBill(_ codat: CodatSyncPayables.Client, _ company: SandboxCompany) async throws -> (bill: String, account: String) {
-        let bills = try await codat.bills.list(companyId: company.id, connectionId: company.connectionId!, query: "status=Open")
-        let bill = try XCTUnwrap(bills.results?.first { ($0.amountDue ?? 0) >= 20 })
-        let options = try await codat.billPayments.getPaymentOptions(companyId: company.id, connectionId: company.connectionId!)
-        let account = try XCTUnwrap(options.bankAccounts?.first { $0.currency == bill.currency }?.id)
-        return (bill.id!, account)
-    }
 }

@@ -62,7 +62,8 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
     public var debugDescription: String { description }
 
     /// Sends `request` and decodes the response. `decode` returns nil for a status the
-    /// operation does not document as a success.
+    /// operation does not document as a success. One span and the metrics per attempt
+    /// (`PayablesTelemetry`) wrap the call.
     public func send<Success: Sendable, ErrorModel: Decodable & Sendable>(
         _ request: OperationRequest,
         call: CallOptions,
@@ -70,9 +71,22 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
         errorModel: ErrorModel.Type,
         decode: @Sendable (ResponseParts) throws -> Success?
     ) async throws -> Success {
+        try await CallTelemetry.observe(request) { telemetry in
+            try await send(request, call: call, documentedErrors: documentedErrors, errorModel: errorModel, decode: decode, telemetry: telemetry)
+        }
+    }
+
+    private func send<Success: Sendable, ErrorModel: Decodable & Sendable>(
+        _ request: OperationRequest,
+        call: CallOptions,
+        documentedErrors: StatusSet,
+        errorModel: ErrorModel.Type,
+        decode: @Sendable (ResponseParts) throws -> Success?,
+        telemetry: CallTelemetry
+    ) async throws -> Success {
         let key = try idempotencyKey(request, call)
         try checkScheme(request)
-        let exchange = try await execute(request, call: call, key: key, errorModel: errorModel)
+        let exchange = try await execute(request, call: call, key: key, errorModel: errorModel, telemetry: telemetry)
         let response = exchange.response
         func failure(_ kind: PayablesError<ErrorModel>.Kind, model: ErrorModel? = nil, decoding: DecodingError? = nil) -> PayablesError<ErrorModel> {
             let summary = decoding?.summary
@@ -145,7 +159,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
     /// Runs the attempts: one per loop, until a response that is not retried, an error that
     /// is not retried, the retry policy's end, the call's deadline or cancellation.
     private func execute<ErrorModel: Sendable>(_ request: OperationRequest, call: CallOptions, key: String?,
-                                               errorModel: ErrorModel.Type) async throws -> Exchange {
+                                               errorModel: ErrorModel.Type, telemetry: CallTelemetry) async throws -> Exchange {
         let retry = call.retry ?? options.retry ?? documentRetry
         let clock = ContinuousClock()
         let start = clock.now
@@ -185,6 +199,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
                 outcome = .failure(AttemptFailure(kind: .connection, sent: TransportErrors.mayHaveBeenSent(error), message: "\(error)"))
             }
             let elapsedMS = (clock.now - attemptStart).seconds * 1000
+            telemetry.attemptEnded(outcome, duration: clock.now - attemptStart)
 
             // Decide whether to try again, and after how long.
             var wait: Duration
@@ -194,8 +209,10 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
                 log(options.requestLogLevel, "\(request.method.rawValue) \(path) -> \(response.status) in \(format(elapsedMS)) ms (attempt \(attempt)), body over maxResponseBytes", request)
                 return Exchange(response: response, attempts: attempt)
             case let .success(response):
-                let correlation = response.status >= 400 ? CodatErrorFields(response.body).correlationId.map { ", correlationId \($0)" } ?? "" : ""
-                log(options.requestLogLevel, "\(request.method.rawValue) \(path) -> \(response.status) in \(format(elapsedMS)) ms (attempt \(attempt)\(correlation))", request)
+                let correlationId = response.status >= 400 ? CodatErrorFields(response.body).correlationId : nil
+                let correlation = correlationId.map { ", correlationId \($0)" } ?? ""
+                log(options.requestLogLevel, "\(request.method.rawValue) \(path) -> \(response.status) in \(format(elapsedMS)) ms (attempt \(attempt)\(correlation))", request,
+                    correlationId: correlationId)
                 guard let resend = resends.afterStatus(response.status) else { return Exchange(response: response, attempts: attempt) }
                 if resend == .keyInProgress {
                     let first = firstInProgress ?? attemptStart
@@ -222,6 +239,7 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
                 (wait, reason) = (max(jittered(retry.backoffInterval(retry: attempt), &jitter), retry.minimumWait), failure.kind == .timedOut ? "a timeout" : "a connection error")
                 if !shouldRetry(retry, attempt: attempt, wait: wait, start: start, deadline: deadline, clock: clock) { throw error }
             }
+            telemetry.retrying(wait: wait)
             log(.notice, "\(request.method.rawValue) \(path): retry \(attempt) in \(format(wait.seconds * 1000)) ms after \(reason)\(key == nil ? "" : " (same Idempotency-Key)")", request)
             try await Task.sleep(for: wait)
         }
@@ -325,8 +343,11 @@ public struct ClientCore: Sendable, CustomStringConvertible, CustomDebugStringCo
         Redaction.scrub(request.path + (request.encodedQuery.isEmpty ? "" : "?" + request.encodedQuery.joined(separator: "&")), secrets: secrets)
     }
 
-    private func log(_ level: Logger.Level, _ message: String, _ request: OperationRequest) {
-        options.logger.log(level: level, "\(Redaction.scrub(message, secrets: secrets))", metadata: ["operation": "\(request.operationID)"])
+    /// `correlationId` (Codat's, from an error body) goes into the metadata too, for log search.
+    private func log(_ level: Logger.Level, _ message: String, _ request: OperationRequest, correlationId: String? = nil) {
+        var metadata: Logger.Metadata = ["operation": "\(request.operationID)"]
+        if let correlationId { metadata["correlationId"] = "\(Redaction.scrub(correlationId, secrets: secrets))" }
+        options.logger.log(level: level, "\(Redaction.scrub(message, secrets: secrets))", metadata: metadata)
     }
 
     private func format(_ milliseconds: Double) -> String { String(format: "%.1f", milliseconds) }
