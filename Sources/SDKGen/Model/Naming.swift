@@ -31,7 +31,7 @@ public enum Naming {
         "JSONCoding", "JSONValue", "MultipartFile", "MultipartForm", "OperationRequest", "PageCursor", "Paginated",
         "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "Redaction",
         "RequestBody", "ResponseParts", "RetryConfiguration", "StatusSet", "TransportErrors",
-        "PaginationError", "PayablesURLSessionTransport", "RateLimit", "ResponseTooLargeError",
+        "PaginationError", "PayablesTelemetry", "PayablesURLSessionTransport", "RateLimit", "ResponseTooLargeError",
         // Declared by the templates.
         "Indirect",
     ]
