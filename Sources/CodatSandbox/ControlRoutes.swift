@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 
 /// The control API under `/_sandbox`, for a sandbox started apart (`codat-sandbox`):
-/// faults, recorded requests, push delay, state. Not recorded, not authenticated, never faulted.
+/// faults, recorded requests, push delay, state. Not recorded, never faulted; with an API key
+/// configured it needs the key like any request.
 ///
 /// - `GET /_sandbox` – companies and their connections
 /// - `GET|POST|DELETE /_sandbox/faults`, `DELETE /_sandbox/faults/{id}` – rules; POST takes

@@ -19,7 +19,7 @@ public struct RecordedRequest: Sendable, Hashable, Codable {
     public let query: String?
     /// Every header in the order received.
     public internal(set) var headers: [Header]
-    public let body: Data
+    public internal(set) var body: Data
     public let receivedAt: Date
     /// The operation the request reached, e.g. `sync.create-bill-payment`; nil for unknown routes.
     public let operation: String?
@@ -53,21 +53,26 @@ public struct RecordedRequest: Sendable, Hashable, Codable {
     }
 }
 
-/// Requests in arrival order: the latest `limit` of them (a ring buffer, so that a
-/// long-running sandbox does not grow without bound).
+/// Requests in arrival order: the latest `limit` of them, and no more than `byteBudget` bytes of
+/// bodies (the newest request is always kept), so that a long-running sandbox does not grow
+/// without bound however large or many the requests are.
 struct RequestRecorder: Sendable {
-    private var ring: [RecordedRequest] = []
-    /// Index in `ring` of the oldest request once the ring is full.
-    private var start = 0
+    /// Oldest first from `head`; slots before `head` are evicted (bodies already released) and
+    /// dropped in one go once they are half the array.
+    private var entries: [RecordedRequest] = []
+    private var head = 0
+    private var bodyBytes = 0
     private var nextSequence = 1
     let limit: Int
+    let byteBudget: Int
 
-    init(limit: Int = 10_000) {
+    init(limit: Int = 10_000, byteBudget: Int = 64 * 1024 * 1024) {
         self.limit = max(limit, 1)
+        self.byteBudget = max(byteBudget, 0)
     }
 
     var requests: [RecordedRequest] {
-        Array(ring[start...] + ring[..<start])
+        Array(entries[head...])
     }
 
     mutating func record(
@@ -78,28 +83,34 @@ struct RequestRecorder: Sendable {
             sequence: nextSequence, method: method, target: target, path: path, query: query, headers: headers,
             body: body, receivedAt: Date(), operation: operation, responseStatus: nil, faults: [])
         nextSequence += 1
-        if ring.count < limit {
-            ring.append(request)
-        } else {
-            ring[start] = request
-            start = (start + 1) % limit
+        entries.append(request)
+        bodyBytes += body.count
+        while entries.count - head > 1, entries.count - head > limit || bodyBytes > byteBudget {
+            bodyBytes -= entries[head].body.count
+            entries[head].body = Data()
+            head += 1
+        }
+        if head >= 1024, head * 2 >= entries.count {
+            entries.removeFirst(head)
+            head = 0
         }
         return request.sequence
     }
 
     mutating func update(_ sequence: Int, _ change: (inout RecordedRequest) -> Void) {
-        // Sequences are consecutive: the slot follows from the newest one.
-        let newest = nextSequence - 1
-        let back = newest - sequence
-        guard back >= 0, back < ring.count else { return }
-        let newestIndex = ring.count < limit ? ring.count - 1 : (start + limit - 1) % limit
-        let index = (newestIndex - back + limit) % limit
-        if ring[index].sequence == sequence { change(&ring[index]) }
+        // Sequences are consecutive: the slot follows from the oldest one kept.
+        guard head < entries.count else { return }
+        let index = head + (sequence - entries[head].sequence)
+        guard index >= head, index < entries.count, entries[index].sequence == sequence else { return }
+        let before = entries[index].body.count
+        change(&entries[index])
+        bodyBytes += entries[index].body.count - before
     }
 
     mutating func clear() {
-        ring.removeAll()
-        start = 0
+        entries.removeAll()
+        head = 0
+        bodyBytes = 0
     }
 
     static func split(_ target: String) -> (path: String, query: String?) {

@@ -31,6 +31,8 @@ public struct SandboxConfiguration: Sendable {
     public var requestLog: (@Sendable (String) -> Void)?
     /// How many requests `recordedRequests` keeps (the latest ones).
     public var recordingLimit: Int
+    /// Bytes of request bodies `recordedRequests` keeps at most (older requests go first).
+    public var recordingByteBudget: Int
     /// Bytes of attachments one company may hold (memory stays bounded); over it, 413.
     public var attachmentQuotaBytes: Int
 
@@ -93,7 +95,8 @@ public struct SandboxConfiguration: Sendable {
         faultSeed: UInt64 = 0x5EED,
         requestLog: (@Sendable (String) -> Void)? = nil,
         recordingLimit: Int = 10_000,
-        attachmentQuotaBytes: Int = 512 * 1024 * 1024,
+        recordingByteBudget: Int = 64 * 1024 * 1024,
+        attachmentQuotaBytes: Int = 64 * 1024 * 1024,
         idempotencyWindow: Duration = .seconds(90 * 60),
         writeProcessingTime: Duration = .zero,
         refreshLag: Bool = true,
@@ -114,6 +117,7 @@ public struct SandboxConfiguration: Sendable {
         self.faultSeed = faultSeed
         self.requestLog = requestLog
         self.recordingLimit = recordingLimit
+        self.recordingByteBudget = recordingByteBudget
         self.attachmentQuotaBytes = attachmentQuotaBytes
         self.idempotencyWindow = idempotencyWindow
         self.writeProcessingTime = writeProcessingTime

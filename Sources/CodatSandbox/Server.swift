@@ -39,7 +39,7 @@ final class SandboxCore: Sendable {
 
     init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
-        recorder = Locked(RequestRecorder(limit: configuration.recordingLimit))
+        recorder = Locked(RequestRecorder(limit: configuration.recordingLimit, byteBudget: configuration.recordingByteBudget))
         let clock = SandboxClock()
         self.clock = clock
         idempotency = IdempotencyCache(window: configuration.idempotencyWindow, clock: clock)
@@ -92,13 +92,20 @@ final class SandboxCore: Sendable {
         if let tooLarge = Self.declaredBodyTooLarge(request.headers, limit: context.maxUploadSize) {
             return Self.response(.error(tooLarge))
         }
+        let headers = request.headers.map { RecordedRequest.Header(name: $0.name.rawName, value: $0.value) }
+        // A client without the key costs no body read: refused (and recorded) on its headers.
+        if let failure = authenticate(request.headers) {
+            let sequence = recorder.withLock {
+                $0.record(method: method, target: target, headers: headers, body: Data(), operation: resolved?.qualifiedName)
+            }
+            return finish(sequence, method: method, target: target, .error(failure))
+        }
         let body: Data
         do {
             body = Data(buffer: try await request.collectBody(upTo: context.maxUploadSize))
         } catch {
             return Self.response(.error(SandboxError(status: 413, message: "The request body is larger than \(context.maxUploadSize) bytes.")))
         }
-        let headers = request.headers.map { RecordedRequest.Header(name: $0.name.rawName, value: $0.value) }
         let sequence = recorder.withLock {
             $0.record(method: method, target: target, headers: headers, body: body, operation: resolved?.qualifiedName)
         }
@@ -109,9 +116,6 @@ final class SandboxCore: Sendable {
         }
         let terminal = chosen.first(where: \.isTerminal)
 
-        if let failure = authenticate(request.headers) {
-            return finish(sequence, method: method, target: target, .error(failure))
-        }
         // Rate limits (facts §3): counted once the client is known; the company's slot is
         // held until the answer is produced, latency faults included.
         let permit: RateLimiter.Permit

@@ -102,6 +102,28 @@ final class HardeningTests: XCTestCase {
         XCTAssertEqual(recorded.map(\.responseStatus), Array(repeating: 200, count: 5), "status updates reach the right slot")
     }
 
+    func testFinding_RecordedBodiesHaveAByteBudget() async throws {
+        let sandbox = try await startSandbox(SandboxConfiguration(recordingByteBudget: 1000))
+        let client = TestClient(sandbox)
+        let text = String(repeating: "x", count: 300)
+        for _ in 0..<10 {
+            _ = try await client.post("/companies", ["name": .string(text)])
+        }
+        let recorded = sandbox.recordedRequests
+        XCTAssertLessThanOrEqual(recorded.reduce(0) { $0 + $1.body.count }, 1000, "older bodies go first")
+        XCTAssertEqual(recorded.last?.sequence, 10, "the newest request is kept")
+        XCTAssertEqual(recorded.map(\.sequence), Array((11 - recorded.count)...10), "oldest first, consecutive")
+        XCTAssertEqual(recorded.last?.responseStatus, 200, "status updates reach the right slot")
+    }
+
+    func testFinding_UnauthenticatedBodiesAreNotRead() async throws {
+        let sandbox = try await startSandbox(SandboxConfiguration(apiKey: "key"))
+        let anonymous = TestClient(sandbox, authorization: nil)
+        let answer = try await anonymous.post("/companies", ["name": .string(String(repeating: "y", count: 100_000))]).status
+        XCTAssertEqual(answer, 401)
+        XCTAssertEqual(sandbox.recordedRequests.last?.body.count, 0, "refused on its headers: the body was neither read nor kept")
+    }
+
     func testFinding_AttachmentsHaveAQuota() async throws {
         let sandbox = try await startSandbox(SandboxConfiguration(attachmentQuotaBytes: 16))
         let client = TestClient(sandbox)
