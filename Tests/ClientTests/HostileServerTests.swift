@@ -134,8 +134,6 @@ final class LoopbackServer: @unchecked Sendable {
     let baseURL: URL
     private let lock = NSLock()
     private var _recorded: [Recorded] = []
-    private var serviceGroup: ServiceGroup?
-    private var runTask: Task<Void, Never>?
 
     var recorded: [Recorded] { lock.withLock { _recorded } }
 
@@ -145,32 +143,9 @@ final class LoopbackServer: @unchecked Sendable {
         let router = Router()
         let holder = Holder()
         router.middlewares.add(RecordingMiddleware(holder: holder))
-        var logger = Logger(label: "loopback-server")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         routes(router)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: configuration)
-        let runTask = Task {
-            try? await group.run()
-            portContinuation.finish()
-        }
-        var port: Int?
-        for await value in ports {
-            port = value
-            break
-        }
-        let server = LoopbackServer(baseURL: URL(string: "http://127.0.0.1:\(try XCTUnwrap(port))")!)
-        server.serviceGroup = group
-        server.runTask = runTask
+        let server = LoopbackServer(baseURL: try await startLoopbackApplication(router, label: "loopback-server", test: test))
         holder.server = server
-        test.addTeardownBlock {
-            await group.triggerGracefulShutdown()
-            await runTask.value
-        }
         return server
     }
 

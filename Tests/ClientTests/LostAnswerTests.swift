@@ -113,29 +113,8 @@ final class DroppingServer: @unchecked Sendable {
             }
             return Response(status: .created, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
         }
-        var logger = Logger(label: "dropping-server")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: configuration)
-        let runTask = Task {
-            try? await group.run()
-            portContinuation.finish()
-        }
-        var port: Int?
-        for await value in ports {
-            port = value
-            break
-        }
-        let server = DroppingServer(baseURL: URL(string: "http://127.0.0.1:\(try XCTUnwrap(port))")!)
+        let server = DroppingServer(baseURL: try await startLoopbackApplication(router, label: "dropping-server", test: test))
         box.server = server
-        test.addTeardownBlock {
-            await group.triggerGracefulShutdown()
-            await runTask.value
-        }
         return server
     }
 

@@ -156,7 +156,7 @@ final class ObservabilityTests: XCTestCase {
     /// line (text and metadata) and in the error.
     func testCorrelationIdInLogLinesAndErrors() async throws {
         let sandbox = try await startSandbox(self)
-        let records = MetadataCapture()
+        let records = LogCapture()
         let codat = client(.asyncHTTPClient, sandbox, logger: records.logger)
         let xero = try XCTUnwrap(sandbox.company(.xero))
         _ = sandbox.inject(.status(503, retryAfter: 0), on: .operation("sync.list-bills"), times: 1)
@@ -179,30 +179,3 @@ final class ObservabilityTests: XCTestCase {
     }
 }
 
-/// Log entries with their metadata as strings.
-final class MetadataCapture: @unchecked Sendable {
-    struct Entry { var message: String; var metadata: [String: String] }
-    private let lock = NSLock()
-    private var _entries: [Entry] = []
-    var entries: [Entry] { lock.withLock { _entries } }
-
-    var logger: Logger {
-        var logger = Logger(label: "metadata-capture") { _ in Handler(capture: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-
-    struct Handler: LogHandler {
-        let capture: MetadataCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
-            capture.lock.withLock { capture._entries.append(Entry(message: "\(event.message)", metadata: merged)) }
-        }
-    }
-}

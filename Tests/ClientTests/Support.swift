@@ -16,12 +16,15 @@ func startSandbox(_ test: XCTestCase, _ configuration: SandboxConfiguration = Sa
     return sandbox
 }
 
-/// Every log line the clients write, for the redaction checks.
+/// Every log line the clients write: as text (for the redaction checks) and as entries with
+/// their metadata (for the correlation-id checks).
 final class LogCapture: @unchecked Sendable {
+    struct Entry { var level: Logger.Level; var message: String; var metadata: [String: String] }
     private let lock = NSLock()
-    private var _lines: [String] = []
+    private var _entries: [Entry] = []
 
-    var lines: [String] { lock.withLock { _lines } }
+    var entries: [Entry] { lock.withLock { _entries } }
+    var lines: [String] { entries.map { "\($0.level) \($0.message) \($0.metadata)" } }
 
     var logger: Logger {
         var logger = Logger(label: "client-tests") { _ in Handler(capture: self) }
@@ -40,7 +43,8 @@ final class LogCapture: @unchecked Sendable {
         }
 
         func log(event: LogEvent) {
-            capture.lock.withLock { capture._lines.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })") }
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues { "\($0)" }
+            capture.lock.withLock { capture._entries.append(Entry(level: event.level, message: "\(event.message)", metadata: merged)) }
         }
     }
 }

@@ -35,14 +35,14 @@ final class CatalogTests: XCTestCase {
                                                             templatesFolder: GoldenTests.templates)
         let page = try XCTUnwrap(text, diagnostics.map(\.description).joined(separator: "\n"))
         XCTAssertTrue(page.hasPrefix("# ``Shop``\n"), "the page is the module's: \(page.prefix(80))")
-        for link in ["``Shop/Shop``", "``Shop/ShopError``", "``Shop/ShopSchemas``",
-                     "``Shop/Shop/orders``", "``Shop/Shop/OrdersResource``", "``Shop/Shop/files``", "``Shop/Shop/FilesResource``",
+        for link in ["``Shop/Client``", "``Shop/ShopError``", "``Shop/ShopSchemas``",
+                     "``Shop/Client/orders``", "``Shop/Client/OrdersResource``", "``Shop/Client/files``", "``Shop/Client/FilesResource``",
                      "``Shop/Order``"] {
             XCTAssertTrue(page.contains(link), "\(link) missing from:\n\(page)")
         }
-        XCTAssertTrue(page.contains("``Shop/Shop/orders``: Orders placed in the shop. (`list`, `createOrder`, `get`, `cancel`)"),
+        XCTAssertTrue(page.contains("``Shop/Client/orders``: Orders placed in the shop. (`list`, `createOrder`, `get`, `cancel`)"),
                       "a resource with its summary and its methods, in order:\n\(page)")
-        XCTAssertTrue(page.contains("let client = Shop.Shop(apiKey: \"…\", transport: URLSessionTransport())"),
+        XCTAssertTrue(page.contains("let client = Shop.Client(apiKey: \"…\", transport: URLSessionTransport())"),
                       "a client made with the document's credentials:\n\(page)")
     }
 

@@ -2,6 +2,9 @@
 /// methods (from operations). Every name, type and literal is decided; `Client.mustache`
 /// only lays it out.
 public struct ClientDeclaration: Sendable {
+    /// The client type's name in every module (`Client.mustache` declares it), so that nothing
+    /// shadows the module: `<Module>.Client`, `<Module>.Bill`.
+    public static let typeName = "Client"
     /// The module's name: the client type is `<name>.Client`, its error `<name>Error`.
     public var name: String
     public var doc: [String]

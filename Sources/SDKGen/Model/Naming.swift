@@ -40,7 +40,7 @@ public enum Naming {
     /// schema table; and the module's own name, which a type must not shadow (`Module.Bill` must
     /// name the model).
     static func moduleTypeNames(_ module: String) -> Set<String> {
-        [module, "Client", module + "Error", module + "Schemas"]
+        [module, ClientDeclaration.typeName, module + "Error", module + "Schemas"]
     }
 
     /// Members every generated string enum declares (a case must not take one of these names).

@@ -67,7 +67,7 @@ extension SDKModel {
         }
         return [
             "module": moduleName, "spec": specFileName, "title": title,
-            "client": client.name,
+            "client": ClientDeclaration.typeName,
             "credentials": client.credentials.map(\.label),
             "resources": client.resources.map { resource -> [String: Any] in
                 ["property": resource.property, "typeName": resource.typeName, "summary": summary(resource.doc),
