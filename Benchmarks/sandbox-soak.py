@@ -123,6 +123,9 @@ for i in range(args.requests):
         failures.append(f"{kind}: {status}")
     if proc.poll() is not None:
         sys.exit(f"sandbox-soak: codat-sandbox exited ({proc.returncode}) after {i + 1} requests")
+    if (i + 1) % 1000 == 0:
+        # A bounded server plateaus: RSS after each thousand requests.
+        print(f"after {i + 1:>6} requests: RSS {memory()['VmRSS']:.1f} MiB ({time.time() - start:.0f} s)", flush=True)
 elapsed = time.time() - start
 status, _ = request("GET", bills_path)
 after = memory()
