@@ -1,6 +1,6 @@
 /// Turns any spec name into a Swift identifier. Deterministic: same input, same output.
 public enum Naming {
-    /// Swift keywords that need backticks as member names.
+    /// Swift keywords: the one rule for backticks (`SwiftName.rendered`); type names never take one.
     static let keywords: Set<String> = [
         "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",
         "internal", "let", "operator", "private", "precedencegroup", "protocol", "public", "rethrows", "static",
@@ -156,7 +156,7 @@ public enum Naming {
         return out
     }
 
-    /// `total_amount` -> `totalAmount`, `URLPath` -> `urlPath`, `self` -> `self` (escape separately).
+    /// `total_amount` -> `totalAmount`, `URLPath` -> `urlPath`, `self` -> `self` (`SwiftName.rendered` escapes it).
     public static func lowerCamel(_ text: String) -> String {
         let upper = upperCamel(text)
         if upper.hasPrefix("_") { return upper }
@@ -167,12 +167,6 @@ public enum Naming {
         if i == 0 { return upper }
         let lowerCount = (i == 1 || i == chars.count) ? i : i - 1
         return String(chars[0..<lowerCount]).lowercased() + String(chars[lowerCount...])
-    }
-
-    /// A member name, with backticks when it is a keyword.
-    public static func member(_ text: String) -> String {
-        let name = lowerCamel(text)
-        return keywords.contains(name) ? "`\(name)`" : name
     }
 
     /// The body of a Swift string literal (without quotes) that spells `text` exactly: quotes,

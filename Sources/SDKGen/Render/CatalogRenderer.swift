@@ -32,7 +32,7 @@ extension TemplateRenderer {
         guard library.getTemplate(named: CatalogRenderer.templateName) != nil else {
             throw RenderError(description: "error: the template folder lacks \(CatalogRenderer.templateName).mustache (the DocC landing page)")
         }
-        guard let text = library.render(model.catalogContext(specFileName: specFileName), withTemplate: CatalogRenderer.templateName) else {
+        guard let text = library.render(CatalogContext.make(model, specFileName: specFileName), withTemplate: CatalogRenderer.templateName) else {
             throw RenderError(description: "error: template '\(CatalogRenderer.templateName)' failed to render")
         }
         return text
@@ -42,9 +42,9 @@ extension TemplateRenderer {
 extension SDKModel {
     /// The models a caller meets first: request bodies, responses and the elements of paged
     /// lists, in the order the client's resources use them (declared types only, each once).
-    public var mainModels: [String] {
+    public var mainModels: [SwiftName] {
         let declared = Set(types.map(\.name))
-        var seen = Set<String>(), ordered: [String] = []
+        var seen = Set<SwiftName>(), ordered: [SwiftName] = []
         for resource in client.resources {
             for operation in resource.operations {
                 var refs: [TypeRef] = []
@@ -52,38 +52,32 @@ extension SDKModel {
                 if operation.success.kind == .json { refs.append(operation.success.type) }
                 if let pagination = operation.pagination { refs.append(pagination.elementType) }
                 for ref in refs {
-                    guard let name = ref.innermostNamedType, declared.contains(name), seen.insert(name).inserted else { continue }
+                    guard let name = ref.innermostDeclaredName, declared.contains(name), seen.insert(name).inserted else { continue }
                     ordered.append(name)
                 }
             }
         }
         return ordered
     }
+}
 
-    func catalogContext(specFileName: String) -> [String: Any] {
+/// The context of `Catalog.md.mustache` (keys: `Templates/README.md`). Names are identifiers
+/// without backticks: DocC links and code spans take them as they are.
+enum CatalogContext {
+    static func make(_ model: SDKModel, specFileName: String) -> TemplateContext {
         let summary = { (lines: [String]) -> String in
             // The first paragraph, on one line: a list item cannot span the document's line breaks.
             lines.prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         }
         return [
-            "module": moduleName, "spec": specFileName, "title": title,
+            "module": model.moduleName, "spec": specFileName, "title": model.title,
             "client": ClientDeclaration.typeName,
-            "credentials": client.credentials.map(\.label),
-            "resources": client.resources.map { resource -> [String: Any] in
-                ["property": resource.property, "typeName": resource.typeName, "summary": summary(resource.doc),
-                 "methods": resource.operations.map(\.methodName).joined(separator: "`, `")]
+            "credentials": model.client.credentials.map(\.label.identifier),
+            "resources": model.client.resources.map { resource -> TemplateContext in
+                ["property": resource.property.identifier, "typeName": resource.typeName.identifier, "summary": summary(resource.doc),
+                 "methods": resource.operations.map(\.methodName.identifier).joined(separator: "`, `")]
             },
-            "models": mainModels,
+            "models": model.mainModels.map(\.identifier),
         ]
-    }
-}
-
-extension TypeRef {
-    /// `Bill` for `Bill`, `[Bill]` and `[String: Bill]`.
-    var innermostNamedType: String? {
-        switch self {
-        case let .named(name): return name
-        case let .array(element), let .dictionary(element): return element.innermostNamedType
-        }
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 
 /// Stage 5: `SDKModel` -> file contents, through the Mustache templates of one folder.
-/// Files are rendered in parallel; each gets plain dictionaries and arrays.
+/// Files are rendered in parallel; each gets the context `Render/` builds for its template.
 public struct TemplateRenderer: Sendable {
     public struct RenderError: Error, CustomStringConvertible {
         public var description: String
@@ -43,22 +43,15 @@ public struct TemplateRenderer: Sendable {
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
         let shards = config.modelFiles
         let types = model.types
-        var jobs: [(template: String, context: [String: Any])] = []
-        // The header is a `//` comment: the title and the file name are spec text, escaped for it.
-        let header: [String: Any] = ["module": model.moduleName, "spec": Naming.lineComment(specFileName), "title": Naming.lineComment(model.title)]
+        var jobs: [(template: String, context: TemplateContext)] = []
+        let header = HeaderContext.make(module: model.moduleName, specFileName: specFileName, title: model.title)
         for shard in 0..<shards {
             let lower = types.count * shard / shards, upper = types.count * (shard + 1) / shards
-            var context = header
-            context["types"] = types[lower..<upper].map(\.context)
-            context["declaresIndirectBox"] = shard == 0 && model.declaresIndirectBox
-            jobs.append(("Models", context))
+            jobs.append(("Models", ModelContexts.modelsFile(header: header, types: types[lower..<upper],
+                                                            declaresIndirectBox: shard == 0 && model.declaresIndirectBox)))
         }
-        var schemas = header
-        schemas["schemas"] = model.schemaTypes.map { ["pointer": Naming.stringLiteralBody($0.pointer), "type": $0.type.context] as [String: Any] }
-        jobs.append(("Schemas", schemas))
-        var client = header
-        client["client"] = model.client.context
-        jobs.append(("Client", client))
+        jobs.append(("Schemas", ModelContexts.schemasFile(header: header, schemaTypes: model.schemaTypes)))
+        jobs.append(("Client", ClientContext.file(header: header, client: model.client)))
 
         let results = RenderResults(count: jobs.count)
         let library = self.library

@@ -12,10 +12,10 @@ public struct ModelTranslator {
     var diagnostics: [Diagnostic] = []
 
     private var names: NameRegistry
-    private var declaredNames: [SchemaID: String] = [:]
+    private var declaredNames: [SchemaID: SwiftName] = [:]
     /// Array and map schemas that contain themselves (`Tree: {items: {$ref: Tree}}`): a Swift
     /// type alias cannot be recursive, so each becomes a wrapper struct with this name.
-    private var wrapperNames: [SchemaID: String] = [:]
+    private var wrapperNames: [SchemaID: SwiftName] = [:]
     /// Array and map schemas whose Swift type is being worked out (to see them recur).
     private var resolving: Set<SchemaID> = []
     /// How deep `typeRef` calls nest (array of map of array ... through `$ref`s).
@@ -24,15 +24,17 @@ public struct ModelTranslator {
     /// Path-level parameters by path.
     var pathItemsByPath: [String: [Parameter]] = [:]
     /// Names of the string enums declared (or queued), for parameters written through `rawValue`.
-    private var enumNames: Set<String> = []
+    private var enumNames: Set<SwiftName> = []
     /// Declarations by name, once all are built (for pagination).
-    private var declarationIndex: [String: Int] = [:]
+    private var declarationIndex: [SwiftName: Int] = [:]
     /// Whether some property is stored in an `Indirect` box (the models then declare it).
     private var usesIndirectBox = false
     private var declarations: [TypeDeclaration] = []
     private var overrides: [SchemaID: String] = [:]
     /// Named schemas waiting for their declaration to be built (named first, so a recursive schema can refer to itself).
-    private var queue: [(SchemaID, String)] = []
+    private var queue: [(SchemaID, SwiftName)] = []
+    /// The vendor extensions the generator reads, as typed values (`VendorExtensions`).
+    var extensions = VendorExtensions()
 
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
         self.document = document
@@ -48,6 +50,9 @@ public struct ModelTranslator {
 
     mutating func run() -> SDKModel {
         warnAboutHiddenCharacters()
+        let (extensions, extensionDiagnostics) = VendorExtensions.read(document)
+        self.extensions = extensions
+        diagnostics += extensionDiagnostics
         for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
             guard let node = document.node(atPointer: pointer), let id = document.schemas.id(at: node) else {
                 diagnostics.append(Diagnostic(.error, "type override: no schema at '\(pointer)'",
@@ -175,7 +180,7 @@ public struct ModelTranslator {
         var steps = 0
         while steps < 1000 {
             steps += 1
-            if let name = overrides[current] { return TypeInfo(type: .named(name), nullable: nullable) }
+            if let name = overrides[current] { return TypeInfo(type: overrideType(name), nullable: nullable) }
             if let target = s.ref?.target {
                 current = target
             } else if s.ref == nil, let member = singleStructuralMember(s), shape(current) == nil {
@@ -192,26 +197,26 @@ public struct ModelTranslator {
             s = document.schemas[current]
             nullable = nullable || s.nullable
         }
-        if let name = overrides[current] { return TypeInfo(type: .named(name), nullable: nullable) }
-        if s.ref != nil { return TypeInfo(type: .named("JSONValue"), nullable: nullable) } // unresolved (already an error)
+        if let name = overrides[current] { return TypeInfo(type: overrideType(name), nullable: nullable) }
+        if s.ref != nil { return TypeInfo(type: .jsonValue, nullable: nullable) } // unresolved (already an error)
 
         if shape(current) != nil {
             let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, wrappers: wrappers, hint: hint))
-            return TypeInfo(type: .named(name), nullable: nullable)
+            return TypeInfo(type: .declared(name), nullable: nullable)
         }
-        if let b = s.booleanSchema { return TypeInfo(type: .named("JSONValue"), nullable: nullable || b) }
-        if let wrapper = wrapperNames[current] { return TypeInfo(type: .named(wrapper), nullable: nullable) }
+        if let b = s.booleanSchema { return TypeInfo(type: .jsonValue, nullable: nullable || b) }
+        if let wrapper = wrapperNames[current] { return TypeInfo(type: .declared(wrapper), nullable: nullable) }
         if resolving.contains(current) {
             // The array or map contains itself: it becomes a named wrapper, finished below when
             // the outer call for it returns.
-            let name = names.claim(preferredName(current, wrappers: wrappers, hint: hint))
+            let name = SwiftName(names.claim(preferredName(current, wrappers: wrappers, hint: hint)))
             wrapperNames[current] = name
-            return TypeInfo(type: .named(name), nullable: nullable)
+            return TypeInfo(type: .declared(name), nullable: nullable)
         }
         if typeDepth >= Self.maxTypeDepth {
             diagnostics.append(Diagnostic(.error, "types nest more than \(Self.maxTypeDepth) levels deep here (arrays and maps through $refs)",
                                           at: document.location(of: s.source)))
-            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+            return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         resolving.insert(current)
         typeDepth += 1
@@ -220,9 +225,15 @@ public struct ModelTranslator {
         resolving.remove(current)
         if let wrapper = wrapperNames[current] {
             declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(s), deprecated: s.deprecated, value: info.type)))
-            return TypeInfo(type: .named(wrapper), nullable: nullable)
+            return TypeInfo(type: .declared(wrapper), nullable: nullable)
         }
         return info
+    }
+
+    /// A `typeOverrides` type: one the generator knows (`DateTime`) is that type, so that it is
+    /// treated as such (a parameter, a page number); any other is written as given.
+    private func overrideType(_ name: String) -> TypeRef {
+        BuiltinType(rawValue: name).map(TypeRef.builtin) ?? .custom(name)
     }
 
     /// The Swift type of a schema that is no named declaration: a primitive, an array or a map.
@@ -232,50 +243,50 @@ public struct ModelTranslator {
             if !s.properties.isEmpty || s.additionalProperties != nil { return objectType(s, hint: hint, nullable: nullable) }
             if s.items != nil { return arrayType(s, hint: hint, nullable: nullable) }
             if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }) {
-                return TypeInfo(type: .named("String"), nullable: nullable)
+                return TypeInfo(type: .string, nullable: nullable)
             }
-            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+            return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         if types.rawValue.nonzeroBitCount > 1 {
-            if types == [.integer, .number] { return TypeInfo(type: .named(numberType(s)), nullable: nullable) }
+            if types == [.integer, .number] { return TypeInfo(type: .builtin(numberType(s)), nullable: nullable) }
             warn("a schema with several types (\(types)) has no single Swift type; it becomes JSONValue", s.source)
-            return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+            return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         switch types {
-        case .string: return TypeInfo(type: .named(stringType(s)), nullable: nullable)
+        case .string: return TypeInfo(type: .builtin(stringType(s)), nullable: nullable)
         case .integer:
             switch s.format {
-            case "int32": return TypeInfo(type: .named("Int32"), nullable: nullable)
-            case "int64": return TypeInfo(type: .named("Int64"), nullable: nullable)
-            default: return TypeInfo(type: .named("Int"), nullable: nullable)
+            case "int32": return TypeInfo(type: .builtin(.int32), nullable: nullable)
+            case "int64": return TypeInfo(type: .builtin(.int64), nullable: nullable)
+            default: return TypeInfo(type: .builtin(.int), nullable: nullable)
             }
-        case .number: return TypeInfo(type: .named(numberType(s)), nullable: nullable)
-        case .boolean: return TypeInfo(type: .named("Bool"), nullable: nullable)
+        case .number: return TypeInfo(type: .builtin(numberType(s)), nullable: nullable)
+        case .boolean: return TypeInfo(type: .builtin(.bool), nullable: nullable)
         case .array: return arrayType(s, hint: hint, nullable: nullable)
         case .object: return objectType(s, hint: hint, nullable: nullable)
-        default: return TypeInfo(type: .named("JSONValue"), nullable: nullable)
+        default: return TypeInfo(type: .jsonValue, nullable: nullable)
         }
     }
 
-    private func numberType(_ s: JSONSchema) -> String {
+    private func numberType(_ s: JSONSchema) -> BuiltinType {
         switch s.format {
-        case "decimal": return "Decimal"
-        case "float": return "Float"
-        default: return "Double"
+        case "decimal": return .decimal
+        case "float": return .float
+        default: return .double
         }
     }
 
     /// date-time and date: `DateTime` (tolerant, keeps the text); uuid, uri, byte and binary
     /// stay `String` inside JSON (exact round trip of ids and links; JSON cannot carry raw bytes).
-    private func stringType(_ s: JSONSchema) -> String {
+    private func stringType(_ s: JSONSchema) -> BuiltinType {
         switch s.format {
-        case "date-time", "date": return "DateTime"
-        default: return "String"
+        case "date-time", "date": return .dateTime
+        default: return .string
         }
     }
 
     private mutating func arrayType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
-        guard let items = s.items else { return TypeInfo(type: .array(.named("JSONValue")), nullable: nullable) }
+        guard let items = s.items else { return TypeInfo(type: .array(.jsonValue), nullable: nullable) }
         let element = typeRef(items, hint: hint + "Item")
         return TypeInfo(type: .array(element.type), nullable: nullable)
     }
@@ -285,7 +296,7 @@ public struct ModelTranslator {
         case let .schema(valueSchema):
             return TypeInfo(type: .dictionary(typeRef(valueSchema, hint: hint + "Value").type), nullable: nullable)
         default:
-            return TypeInfo(type: .dictionary(.named("JSONValue")), nullable: nullable)
+            return TypeInfo(type: .dictionary(.jsonValue), nullable: nullable)
         }
     }
 
@@ -319,12 +330,13 @@ public struct ModelTranslator {
 
     // MARK: Declarations
 
-    private mutating func declare(_ id: SchemaID, preferredName: String) -> String {
+    private mutating func declare(_ id: SchemaID, preferredName: String) -> SwiftName {
         if let name = declaredNames[id] { return name }
-        let name = names.claim(preferredName)
+        let claimed = names.claim(preferredName)
+        let name = SwiftName(claimed)
         if shape(id) == .stringEnum { enumNames.insert(name) }
-        if name != preferredName, names.isReserved(preferredName) {
-            warn("the type name '\(preferredName)' is taken by Swift, the runtime or the module's own declarations; this schema's type is '\(name)'",
+        if claimed != preferredName, names.isReserved(preferredName) {
+            warn("the type name '\(preferredName)' is taken by Swift, the runtime or the module's own declarations; this schema's type is '\(claimed)'",
                  document.schemas[id].source)
         }
         declaredNames[id] = name
@@ -342,7 +354,7 @@ public struct ModelTranslator {
         }
     }
 
-    private mutating func buildDeclaration(_ id: SchemaID, name: String) -> TypeDeclaration? {
+    private mutating func buildDeclaration(_ id: SchemaID, name: SwiftName) -> TypeDeclaration? {
         let s = document.schemas[id]
         let doc = docComment(s)
         switch shape(id) {
@@ -352,13 +364,12 @@ public struct ModelTranslator {
             var seenValues = Set<String>()
             for value in s.enumValues ?? [] {
                 guard case let .string(text) = document.value(of: value), seenValues.insert(text).inserted else { continue }
-                var caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
-                if Naming.keywords.contains(caseName) { caseName += "Value" }
+                let caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
                 let claimed = caseNames.claim(caseName)
                 if claimed != caseName, caseNames.isReserved(caseName) {
                     warn("enum value '\(text)' would be the case '\(caseName)', a member every generated enum has; the case is '\(claimed)'", value)
                 }
-                cases.append(EnumCase(name: claimed, rawValueLiteral: Naming.stringLiteralBody(text)))
+                cases.append(EnumCase(name: SwiftName(claimed), rawValue: text))
             }
             return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases))
         case .object, .mergedAllOf:
@@ -377,12 +388,12 @@ public struct ModelTranslator {
     /// become `indirect` and, if a cycle of structs remains, the properties along it are stored in
     /// an `Indirect` box (a private twin behind the public property, as for deprecated ones).
     private mutating func breakContainmentCycles() {
-        var index: [String: Int] = [:]
+        var index: [SwiftName: Int] = [:]
         for (i, d) in declarations.enumerated() { index[d.name] = i }
         func edges(_ i: Int, skippingOneOf: Bool) -> [Int] {
             switch declarations[i] {
-            case let .structure(d): return d.properties.compactMap { $0.type.namedType.flatMap { index[$0] } }
-            case let .oneOf(d): return skippingOneOf ? [] : d.cases.compactMap { $0.type.namedType.flatMap { index[$0] } }
+            case let .structure(d): return d.properties.compactMap { $0.type.declaredName.flatMap { index[$0] } }
+            case let .oneOf(d): return skippingOneOf ? [] : d.cases.compactMap { $0.type.declaredName.flatMap { index[$0] } }
             case .enumeration, .wrapper: return []
             }
         }
@@ -398,9 +409,9 @@ public struct ModelTranslator {
         for i in declarations.indices where second[i] >= 0 {
             guard case var .structure(d) = declarations[i] else { continue }
             for p in d.properties.indices {
-                guard let target = d.properties[p].type.namedType.flatMap({ index[$0] }), second[target] == second[i] else { continue }
+                guard let target = d.properties[p].type.declaredName.flatMap({ index[$0] }), second[target] == second[i] else { continue }
                 d.properties[p].boxed = true
-                d.properties[p].storageName = "_" + d.properties[p].name.replacingOccurrences(of: "`", with: "")
+                d.properties[p].storageName = SwiftName("_" + d.properties[p].name.identifier)
             }
             declarations[i] = .structure(d)
         }
@@ -480,7 +491,7 @@ public struct ModelTranslator {
     }
 
     /// Properties of an object, or of an `allOf` merged into one (members in order, later ones win).
-    private mutating func properties(of id: SchemaID, owner: String) -> [PropertyDeclaration] {
+    private mutating func properties(of id: SchemaID, owner: SwiftName) -> [PropertyDeclaration] {
         var collected: [(String, SchemaID)] = []
         var required = Set<String>()
         var visited = Set<SchemaID>()
@@ -510,7 +521,7 @@ public struct ModelTranslator {
         var memberNames = NameRegistry(reserved: Naming.structMembers)
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
-            let info = typeRef(schemaID, hint: owner + Naming.upperCamel(jsonName))
+            let info = typeRef(schemaID, hint: owner.identifier + Naming.upperCamel(jsonName))
             let property = document.schemas[schemaID]
             let isRequired = required.contains(jsonName)
             let wanted = Naming.lowerCamel(jsonName)
@@ -518,43 +529,42 @@ public struct ModelTranslator {
             if plainName != wanted, memberNames.isReserved(wanted) {
                 warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", property.source)
             }
-            let memberName = Naming.keywords.contains(plainName) ? "`\(plainName)`" : plainName
+            let name = SwiftName(plainName)
             // A parameter called `self` would shadow `self` inside the init.
-            let argumentName = plainName == "self" ? memberNames.claim("selfValue") : memberName
+            let argumentName = plainName == "self" ? SwiftName(memberNames.claim("selfValue")) : name
             out.append(PropertyDeclaration(
-                name: memberName, storageName: property.deprecated ? "_" + plainName : memberName, argumentName: argumentName,
-                jsonKeyLiteral: Naming.stringLiteralBody(jsonName), type: info.type,
-                optional: !isRequired || info.nullable, doc: propertyDoc(schemaID), deprecated: property.deprecated, boxed: false))
+                name: name, storageName: property.deprecated ? SwiftName("_" + plainName) : name, argumentName: argumentName,
+                jsonName: jsonName, type: info.type, required: isRequired, nullable: info.nullable,
+                doc: propertyDoc(schemaID), deprecated: property.deprecated, boxed: false))
         }
         return out
     }
 
-    private mutating func oneOfDeclaration(_ s: JSONSchema, name: String, doc: [String]) -> OneOfDeclaration {
+    private mutating func oneOfDeclaration(_ s: JSONSchema, name: SwiftName, doc: [String]) -> OneOfDeclaration {
         let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
         var caseNames = NameRegistry(reserved: Naming.oneOfMembers)
         var cases: [OneOfCase] = []
         for (index, member) in members.enumerated() {
-            let info = typeRef(member, hint: name + "Option\(index + 1)")
+            let info = typeRef(member, hint: name.identifier + "Option\(index + 1)")
             let base: String
             switch info.type {
-            case let .named(n): base = Naming.lowerCamel(n)
+            case let .declared(n): base = Naming.lowerCamel(n.identifier)
+            case let .builtin(b): base = Naming.lowerCamel(b.rawValue)
+            case let .custom(text): base = Naming.lowerCamel(text)
             case .array: base = "array"
             case .dictionary: base = "object"
             }
             var values: [String] = []
             if let discriminator = s.discriminator {
                 let resolved = document.schemas.resolved(member)
-                values = discriminator.mapping.entries.filter { $0.value.schema.map(document.schemas.resolved) == resolved }.map { Naming.stringLiteralBody($0.key) }
+                values = discriminator.mapping.entries.filter { $0.value.schema.map(document.schemas.resolved) == resolved }.map(\.key)
                 if values.isEmpty, let ref = document.schemas[member].ref?.ref, let last = ref.split(separator: "/").last {
-                    values = [Naming.stringLiteralBody(String(last))] // implicit mapping: the schema's name
+                    values = [String(last)] // implicit mapping: the schema's name
                 }
             }
-            var caseName = caseNames.claim(base)
-            if Naming.keywords.contains(caseName) { caseName = "`\(caseName)`" }
-            cases.append(OneOfCase(name: caseName, type: info.type, discriminatorValues: values))
+            cases.append(OneOfCase(name: SwiftName(caseNames.claim(base)), type: info.type, discriminatorValues: values))
         }
-        return OneOfDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases,
-                                discriminatorLiteral: s.discriminator.map { Naming.stringLiteralBody($0.propertyName) })
+        return OneOfDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases, discriminator: s.discriminator?.propertyName)
     }
 
     // MARK: Docs and diagnostics
@@ -587,22 +597,21 @@ public struct ModelTranslator {
     }
 
     /// A type name no model uses (the client's resource types live beside the models).
-    mutating func claimTypeName(_ base: String) -> String { names.claim(base) }
+    mutating func claimTypeName(_ base: String) -> SwiftName { SwiftName(names.claim(base)) }
 
-    /// Whether `name` is a generated string enum (declared or queued).
-    func isDeclaredEnum(_ name: String) -> Bool {
-        enumNames.contains(name)
+    /// Whether the type is a generated string enum (declared or queued).
+    func isDeclaredEnum(_ type: TypeRef) -> Bool {
+        type.declaredName.map(enumNames.contains) ?? false
     }
 
-    func declaration(named name: String) -> TypeDeclaration? {
+    func declaration(named name: SwiftName) -> TypeDeclaration? {
         declarationIndex[name].map { declarations[$0] }
     }
 
-    /// A declared struct's property by its JSON name.
-    func declaredProperty(_ typeName: String, _ jsonName: String) -> PropertyDeclaration? {
+    /// A declared struct's property by its JSON name (as written in the document).
+    func declaredProperty(_ typeName: SwiftName, jsonName: String) -> PropertyDeclaration? {
         guard case let .structure(s)? = declaration(named: typeName) else { return nil }
-        let literal = Naming.stringLiteralBody(jsonName)
-        return s.properties.first { $0.jsonKeyLiteral == literal }
+        return s.properties.first { $0.jsonName == jsonName }
     }
 }
 
