@@ -53,7 +53,8 @@ struct SyncFlow {
         }
         if !billPay.company.integration.canCreateCreditAccounts {
             do {
-                _ = try BankAccountPrototype.forPaymentMethod(.corporateCard, integration: billPay.company.integration, name: "Card", currency: currency)
+                _ = try BankAccountPrototype.forPaymentMethod(.corporateCard, integration: billPay.company.integration, name: "Card", currency: currency,
+                                                              accountNumber: "00000003")
             } catch {
                 out.line("a corporate card account (Credit) is refused before sending: \(error)")
             }

@@ -106,8 +106,15 @@ final class SyncBillPayTests: XCTestCase {
             {"name": "BillPay Debit Account", "accountType": "Debit", "accountNumber": "80088008", "currency": "USD"}
             """.utf8))
         try XCTAssertSameJSON(expected, account, "debit bank account")
-        XCTAssertEqual(try BankAccountPrototype.forPaymentMethod(.corporateCard, integration: .netSuite, name: "Card", currency: "USD").accountType, .credit)
-        XCTAssertThrowsError(try BankAccountPrototype.forPaymentMethod(.buyNowPayLater, integration: .xero, name: "BNPL", currency: "GBP")) {
+        // accountNumber is required and nullable (Codat-Sync-Payables.yaml): without a number it is sent as null.
+        let unnumbered = try BankAccountPrototype.forPaymentMethod(.ach, integration: .quickBooksOnline, name: "BillPay Debit Account",
+                                                                   currency: "USD", accountNumber: nil)
+        let withNull = try JSONTree(json: Data("""
+            {"name": "BillPay Debit Account", "accountType": "Debit", "accountNumber": null, "currency": "USD"}
+            """.utf8))
+        try XCTAssertSameJSON(withNull, unnumbered, "a required, nullable member is sent as null")
+        XCTAssertEqual(try BankAccountPrototype.forPaymentMethod(.corporateCard, integration: .netSuite, name: "Card", currency: "USD", accountNumber: nil).accountType, .credit)
+        XCTAssertThrowsError(try BankAccountPrototype.forPaymentMethod(.buyNowPayLater, integration: .xero, name: "BNPL", currency: "GBP", accountNumber: nil)) {
             XCTAssertEqual($0 as? PaymentAccountError, .creditAccountsNotSupported(.xero))
         }
     }

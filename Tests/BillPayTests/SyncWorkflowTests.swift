@@ -110,7 +110,7 @@ final class SyncWorkflowTests: XCTestCase {
         XCTAssertTrue(after.contains { $0.id == created.id }, "a new payment account")
 
         do {
-            _ = try await billPay.createBankAccount(for: .corporateCard, name: "Card", currency: "GBP")
+            _ = try await billPay.createBankAccount(for: .corporateCard, name: "Card", currency: "GBP", accountNumber: nil)
             XCTFail("Xero cannot create credit accounts")
         } catch let error as PaymentAccountError {
             XCTAssertEqual(error, .creditAccountsNotSupported(.xero))

@@ -1,6 +1,9 @@
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import OpenAPIURLSession
 import XCTest
 
@@ -147,6 +150,33 @@ final class SyncClientTests: XCTestCase {
         let changed = try await codat.bills.update(companyId: companyId, connectionId: connectionId, billId: bill.id!, body: prototype)
         XCTAssertEqual(changed.reference, "changed")
         XCTAssertEqual(sandbox.requests("sync.update-bill").last?.method, "PUT")
+    }
+
+    /// `bankAccountPrototype` requires `name` and `accountNumber` and lets both be null
+    /// (Codat-Sync-Payables.yaml): the generated init has no default for them, and nil is sent as
+    /// an explicit `null`, which the sandbox's request validation (the document's schema) accepts.
+    /// Leaving the member out, as the synthesized encoding did, is refused naming it.
+    func testRequiredNullableMemberIsSentAsNullAndAccepted() async throws {
+        let sandbox = try await startSandbox(self)
+        let codat = client(sandbox)
+        let xero = try XCTUnwrap(sandbox.company(.xero))
+        let account = BankAccountPrototype(name: "Bill pay GBP", accountType: .debit, accountNumber: nil, currency: "GBP")
+        let created = try await codat.bankAccounts.create(companyId: xero.id, connectionId: xero.connectionId!, body: account)
+        XCTAssertEqual(created.currency, "GBP")
+        let sent = try XCTUnwrap(sandbox.requests("sync.create-bank-account").last)
+        let members = try XCTUnwrap(JSONSerialization.jsonObject(with: sent.body) as? [String: Any])
+        XCTAssertTrue(members["accountNumber"] is NSNull, "accountNumber is in the request, as null: \(String(decoding: sent.body, as: UTF8.self))")
+        XCTAssertNil(members["sortCode"], "an optional member that is nil stays out")
+
+        // The body the synthesized encoding used to send (no accountNumber) is refused, naming the member.
+        var request = URLRequest(url: sandbox.baseURL.appendingPathComponent("companies/\(xero.id)/connections/\(xero.connectionId!)/payables/bankAccounts"))
+        request.httpMethod = "POST"
+        request.setValue(authHeader, forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"name":"Bill pay GBP","accountType":"Debit","currency":"GBP"}"#.utf8)
+        let (body, response) = try await URLSession.shared.data(for: request)
+        XCTAssertEqual((response as? HTTPURLResponse)?.statusCode, 400, String(decoding: body, as: UTF8.self))
+        XCTAssertTrue(String(decoding: body, as: UTF8.self).contains("accountNumber"), String(decoding: body, as: UTF8.self))
     }
 
     func testPathParametersArriveEncoded() async throws {

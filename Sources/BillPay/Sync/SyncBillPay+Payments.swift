@@ -32,11 +32,12 @@ extension SyncBillPay {
     }
 
     /// Creates the bank account a payment method needs: `Debit` for ACH / RTP, cheque, wire and
-    /// BACS, `Credit` for corporate card and BNPL.
+    /// BACS, `Credit` for corporate card and BNPL. `accountNumber` is required by the document
+    /// (nil is sent as `null`).
     ///
     /// - Throws: `PaymentAccountError.creditAccountsNotSupported` (nothing sent) for a credit
     ///   account on Xero.
-    public func createBankAccount(for method: BillPayMethod, name: String, currency: String, accountNumber: String? = nil,
+    public func createBankAccount(for method: BillPayMethod, name: String, currency: String, accountNumber: String?,
                                   nominalCode: String? = nil, sortCode: String? = nil) async throws -> BankAccount {
         let prototype = try BankAccountPrototype.forPaymentMethod(method, integration: company.integration, name: name, currency: currency,
                                                                   accountNumber: accountNumber, nominalCode: nominalCode, sortCode: sortCode)

@@ -3,11 +3,12 @@ import Foundation
 
 extension BankAccountPrototype {
     /// A bank account to create (synchronous `create-bank-account`) for a payment method: `Debit`
-    /// for ACH / RTP, cheque, wire and BACS, `Credit` for corporate card and BNPL.
+    /// for ACH / RTP, cheque, wire and BACS, `Credit` for corporate card and BNPL. The document
+    /// requires `accountNumber` (it may be nil, sent as `null`), so a caller must say it.
     ///
     /// - Throws: `PaymentAccountError.creditAccountsNotSupported` for a credit account on Xero.
     public static func forPaymentMethod(_ method: BillPayMethod, integration: Integration, name: String,
-                                        currency: String, accountNumber: String? = nil,
+                                        currency: String, accountNumber: String?,
                                         nominalCode: String? = nil, sortCode: String? = nil) throws -> BankAccountPrototype {
         let type = method.accountType
         if type == .credit, !integration.canCreateCreditAccounts {
