@@ -74,7 +74,9 @@ enum CatalogContext {
             "client": ClientDeclaration.typeName,
             "credentials": model.client.credentials.map(\.label.identifier),
             "resources": model.client.resources.map { resource -> TemplateContext in
-                ["property": resource.property.identifier, "typeName": resource.typeName.identifier, "summary": summary(resource.doc),
+                // `module` and `client` again: the resource's lines link through them.
+                ["module": model.moduleName, "client": ClientDeclaration.typeName,
+                 "property": resource.property.identifier, "typeName": resource.typeName.identifier, "summary": summary(resource.doc),
                  "methods": resource.operations.map(\.methodName.identifier).joined(separator: "`, `")]
             },
             "models": model.mainModels.map(\.identifier),

@@ -15,7 +15,21 @@ final class SnippetTests: XCTestCase {
             name: {type: string}
             tag: {type: string, description: A free label.}
         """#, #"""
+        public struct Pet: Codable, Hashable, Sendable {
+            public var name: String
+            /// A free label.
+            public var tag: String?
 
+            public init(name: String, tag: String? = nil) {
+                self.name = name
+                self.tag = tag
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case name = "name"
+                case tag = "tag"
+            }
+        }
         """#)
     }
 
@@ -30,7 +44,32 @@ final class SnippetTests: XCTestCase {
             number: {type: [string, 'null']}
             note: {type: [string, 'null']}
         """#, #"""
+        public struct Account: Codable, Hashable, Sendable {
+            public var name: String
+            public var number: String?
+            public var note: String?
 
+            public init(name: String, number: String?, note: String? = nil) {
+                self.name = name
+                self.number = number
+                self.note = note
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case name = "name"
+                case number = "number"
+                case note = "note"
+            }
+
+            /// Required and nullable members are written as `null` when nil (the synthesized
+            /// conformance would leave them out); the others as the synthesized conformance does.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(name, forKey: .name)
+                try container.encode(number, forKey: .number)
+                try container.encodeIfPresent(note, forKey: .note)
+            }
+        }
         """#)
     }
 
@@ -46,7 +85,24 @@ final class SnippetTests: XCTestCase {
           properties:
             number: {$ref: '#/components/schemas/Number'}
         """#, #"""
+        public struct Account: Codable, Hashable, Sendable {
+            public var number: String?
 
+            public init(number: String?) {
+                self.number = number
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case number = "number"
+            }
+
+            /// Required and nullable members are written as `null` when nil (the synthesized
+            /// conformance would leave them out); the others as the synthesized conformance does.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(number, forKey: .number)
+            }
+        }
         """#, openapi: "3.0.3")
     }
 
@@ -57,7 +113,43 @@ final class SnippetTests: XCTestCase {
           type: string
           enum: [Open, default, rawValue]
         """#, #"""
+        public enum Status: Codable, Hashable, Sendable, RawRepresentable {
+            case open
+            case `default`
+            case rawValue2
+            /// A value this version of the API does not document, kept as received.
+            case undocumented(String)
 
+            /// The values the API documents.
+            public static let documentedCases: [Status] = [.open, .`default`, .rawValue2, ]
+
+            public init(rawValue: String) {
+                switch rawValue {
+                case "Open": self = .open
+                case "default": self = .`default`
+                case "rawValue": self = .rawValue2
+                default: self = .undocumented(rawValue)
+                }
+            }
+
+            public var rawValue: String {
+                switch self {
+                case .open: return "Open"
+                case .`default`: return "default"
+                case .rawValue2: return "rawValue"
+                case let .undocumented(value): return value
+                }
+            }
+
+            public init(from decoder: any Decoder) throws {
+                self.init(rawValue: try decoder.singleValueContainer().decode(String.self))
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(rawValue)
+            }
+        }
         """#, diagnostics: [
             "warning: enum value 'rawValue' would be the case 'rawValue', a member every generated enum has; the case is 'rawValue2' (at #/components/schemas/Status/enum/2)",
         ])
@@ -78,7 +170,65 @@ final class SnippetTests: XCTestCase {
             propertyName: kind
             mapping: {kitty: '#/components/schemas/Cat'}
         """#, #"""
+        public struct Cat: Codable, Hashable, Sendable {
+            public var meows: Bool?
 
+            public init(meows: Bool? = nil) {
+                self.meows = meows
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case meows = "meows"
+            }
+        }
+
+        public struct Dog: Codable, Hashable, Sendable {
+            public var barks: Bool?
+
+            public init(barks: Bool? = nil) {
+                self.barks = barks
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case barks = "barks"
+            }
+        }
+
+        public enum Pet: Codable, Hashable, Sendable {
+            case cat(Cat)
+            case dog(Dog)
+            /// A value that matches none of the documented shapes, kept as received.
+            case undocumented(JSONValue)
+
+            public init(from decoder: any Decoder) throws {
+                // Through a single-value container, so that JSONDecoder's own handling of Decimal,
+                // Date and friends applies (their `init(from:)` alone would read a keyed form).
+                let container = try decoder.singleValueContainer()
+                switch AnyCodingKey.string("kind", in: decoder) {
+                case "kitty": self = .cat(try container.decode(Cat.self)); return
+                case "Dog": self = .dog(try container.decode(Dog.self)); return
+                default: break
+                }
+                if let value = try? container.decode(Cat.self) {
+                    self = .cat(value)
+                    return
+                }
+                if let value = try? container.decode(Dog.self) {
+                    self = .dog(value)
+                    return
+                }
+                self = .undocumented(try container.decode(JSONValue.self))
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                switch self {
+                case let .cat(value): try container.encode(value)
+                case let .dog(value): try container.encode(value)
+                case let .undocumented(value): try container.encode(value)
+                }
+            }
+        }
         """#)
     }
 
@@ -95,7 +245,36 @@ final class SnippetTests: XCTestCase {
             base:
               anyOf: [{$ref: '#/components/schemas/Base'}, {type: 'null'}]
         """#, #"""
+        public struct Base: Codable, Hashable, Sendable {
+            public var id: String?
 
+            public init(id: String? = nil) {
+                self.id = id
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id = "id"
+            }
+        }
+
+        public struct Holder: Codable, Hashable, Sendable {
+            public var base: Base?
+
+            public init(base: Base?) {
+                self.base = base
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case base = "base"
+            }
+
+            /// Required and nullable members are written as `null` when nil (the synthesized
+            /// conformance would leave them out); the others as the synthesized conformance does.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(base, forKey: .base)
+            }
+        }
         """#)
     }
 
@@ -113,7 +292,32 @@ final class SnippetTests: XCTestCase {
               required: [extra]
               properties: {extra: {type: integer}}
         """#, #"""
+        public struct Base: Codable, Hashable, Sendable {
+            public var id: String
 
+            public init(id: String) {
+                self.id = id
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id = "id"
+            }
+        }
+
+        public struct Extended: Codable, Hashable, Sendable {
+            public var id: String
+            public var extra: Int
+
+            public init(id: String, extra: Int) {
+                self.id = id
+                self.extra = extra
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id = "id"
+                case extra = "extra"
+            }
+        }
         """#)
     }
 
@@ -131,7 +335,29 @@ final class SnippetTests: XCTestCase {
                 - $ref: '#/components/schemas/Base'
                 - description: The holder's base.
         """#, #"""
+        public struct Base: Codable, Hashable, Sendable {
+            public var id: String?
 
+            public init(id: String? = nil) {
+                self.id = id
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id = "id"
+            }
+        }
+
+        public struct Holder: Codable, Hashable, Sendable {
+            public var base: Base?
+
+            public init(base: Base? = nil) {
+                self.base = base
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case base = "base"
+            }
+        }
         """#)
     }
 
@@ -150,7 +376,38 @@ final class SnippetTests: XCTestCase {
             counts: {type: object, additionalProperties: {type: integer}}
             anything: {}
         """#, #"""
+        public struct Everything: Codable, Hashable, Sendable {
+            public var money: Decimal?
+            public var ratio: Double?
+            public var small: Int32?
+            public var big: Int64?
+            public var created: DateTime?
+            public var tags: [String]?
+            public var counts: [String: Int]?
+            public var anything: JSONValue?
 
+            public init(money: Decimal? = nil, ratio: Double? = nil, small: Int32? = nil, big: Int64? = nil, created: DateTime? = nil, tags: [String]? = nil, counts: [String: Int]? = nil, anything: JSONValue? = nil) {
+                self.money = money
+                self.ratio = ratio
+                self.small = small
+                self.big = big
+                self.created = created
+                self.tags = tags
+                self.counts = counts
+                self.anything = anything
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case money = "money"
+                case ratio = "ratio"
+                case small = "small"
+                case big = "big"
+                case created = "created"
+                case tags = "tags"
+                case counts = "counts"
+                case anything = "anything"
+            }
+        }
         """#)
     }
 
@@ -162,9 +419,19 @@ final class SnippetTests: XCTestCase {
           properties:
             value: {type: [string, boolean]}
         """#, #"""
+        public struct Loose: Codable, Hashable, Sendable {
+            public var value: JSONValue?
 
+            public init(value: JSONValue? = nil) {
+                self.value = value
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case value = "value"
+            }
+        }
         """#, diagnostics: [
-            "warning: a schema with several types (string, boolean) has no single Swift type; it becomes JSONValue (at #/components/schemas/Loose/properties/value)",
+            "warning: a schema with several types (boolean, string) has no single Swift type; it becomes JSONValue (at #/components/schemas/Loose/properties/value)",
         ])
     }
 
@@ -176,7 +443,17 @@ final class SnippetTests: XCTestCase {
           properties: {id: {type: string}}
           additionalProperties: {type: string}
         """#, #"""
+        public struct Mixed: Codable, Hashable, Sendable {
+            public var id: String?
 
+            public init(id: String? = nil) {
+                self.id = id
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id = "id"
+            }
+        }
         """#, diagnostics: [
             "warning: an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them) (at #/components/schemas/Mixed)",
         ])
@@ -189,7 +466,17 @@ final class SnippetTests: XCTestCase {
           type: object
           properties: {text: {type: string}}
         """#, #"""
+        public struct String2: Codable, Hashable, Sendable {
+            public var text: String?
 
+            public init(text: String? = nil) {
+                self.text = text
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case text = "text"
+            }
+        }
         """#, diagnostics: [
             "warning: the type name 'String' is taken by Swift, the runtime or the module's own declarations; this schema's type is 'String2' (at #/components/schemas/String)",
         ])
@@ -202,7 +489,17 @@ final class SnippetTests: XCTestCase {
           type: object
           properties: {hashValue: {type: string}}
         """#, #"""
+        public struct Thing: Codable, Hashable, Sendable {
+            public var hashValue2: String?
 
+            public init(hashValue2: String? = nil) {
+                self.hashValue2 = hashValue2
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case hashValue2 = "hashValue"
+            }
+        }
         """#, diagnostics: [
             "warning: property 'hashValue' would be 'hashValue', a member every generated struct has; it is 'hashValue2' (at #/components/schemas/Thing/properties/hashValue)",
         ])
@@ -218,7 +515,20 @@ final class SnippetTests: XCTestCase {
             default: {type: string}
             self: {type: string}
         """#, #"""
+        public struct Keywords: Codable, Hashable, Sendable {
+            public var `default`: String
+            public var `self`: String?
 
+            public init(`default`: String, `self` selfValue: String? = nil) {
+                self.`default` = `default`
+                self.`self` = selfValue
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case `default` = "default"
+                case `self` = "self"
+            }
+        }
         """#)
     }
 
@@ -229,7 +539,23 @@ final class SnippetTests: XCTestCase {
           type: array
           items: {$ref: '#/components/schemas/Tree'}
         """#, #"""
+        public struct Tree: Codable, Hashable, Sendable {
+            /// The document's array or map; a struct because Swift type aliases cannot contain themselves.
+            public var value: [Tree]
 
+            public init(_ value: [Tree]) {
+                self.value = value
+            }
+
+            public init(from decoder: any Decoder) throws {
+                value = try decoder.singleValueContainer().decode([Tree].self)
+            }
+
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.singleValueContainer()
+                try container.encode(value)
+            }
+        }
         """#)
     }
 
@@ -241,7 +567,22 @@ final class SnippetTests: XCTestCase {
           properties:
             legacy: {type: string, deprecated: true}
         """#, #"""
+        public struct Old: Codable, Hashable, Sendable {
+            @available(*, deprecated)
+            public var legacy: String? {
+                get { _legacy }
+                set { _legacy = newValue }
+            }
+            private var _legacy: String?
 
+            public init(legacy: String? = nil) {
+                self._legacy = legacy
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case _legacy = "legacy"
+            }
+        }
         """#)
     }
 
@@ -264,7 +605,37 @@ final class SnippetTests: XCTestCase {
         schemas:
           Status: {type: string, enum: [open, closed]}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter itemId: The path parameter `itemId`.
+                /// - Parameter xTrace: The header parameter `X-Trace`.
+                /// - Parameter status: The query parameter `status`.
+                /// - Parameter ids: The query parameter `ids`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func getItem(itemId: String, xTrace: String, status: Status? = nil, ids: [Int]? = nil, options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "get-item", method: .get, pathTemplate: "/items/{itemId}",
+                        pathParameters: [("itemId", itemId.parameterText)]
+                    )
+                    request.accept = "application/json"
+                    request.addQuery("status", status)
+                    request.addQuery("ids", ids)
+                    try request.addHeader("X-Trace", xTrace)
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 204: return ()
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#, diagnostics: [
             "warning: cookie parameter 'session' is not generated: set it with a ClientMiddleware (at #/paths/~1items~1{itemId}/get/parameters/4)",
             "warning: header parameter 'Authorization' is set by the client itself; not generated (at #/paths/~1items~1{itemId}/get/parameters/5)",
@@ -283,7 +654,34 @@ final class SnippetTests: XCTestCase {
             responses:
               '204': {description: done}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter filter: The query parameter `filter`.
+                /// - Parameter ids: The header parameter `ids`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func search(filter: String? = nil, ids: String? = nil, options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "search", method: .get, pathTemplate: "/search",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    request.addQuery("filter", filter)
+                    try request.addHeader("ids", ids)
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 204: return ()
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#, diagnostics: [
             "warning: parameter 'filter' has a type that cannot be written as text in query; it is taken as a String (at #/paths/~1search/get/parameters/0)",
             "warning: parameter 'ids' has a type that cannot be written as text in header; it is taken as a String (at #/paths/~1search/get/parameters/1)",
@@ -327,7 +725,32 @@ final class SnippetTests: XCTestCase {
             type: object
             properties: {message: {type: string}}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter body: The request body.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func createItem(body: Item, options: CallOptions = CallOptions()) async throws -> Item {
+                    var request = try OperationRequest(
+                        operationID: "create-item", method: .post, pathTemplate: "/items",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    try request.setJSONBody(body)
+                    return try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [404], classes: [5]),
+                        errorModel: Problem.self
+                    ) { response in
+                        switch response.status {
+                        case 200, 201: return try response.json(Item.self)
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#)
     }
 
@@ -351,7 +774,38 @@ final class SnippetTests: XCTestCase {
             responses:
               '204': {description: done}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter file: The form part `file`.
+                /// - Parameter note: The form part `note`.
+                /// - Parameter meta: The form part `meta`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func upload(file: MultipartFile, note: String? = nil, meta: String? = nil, options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "upload", method: .post, pathTemplate: "/files",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    var form = MultipartForm()
+                    form.append("file", file: file)
+                    form.append("note", text: note)
+                    form.append("meta", text: meta)
+                    request.setMultipartBody(form.parts.isEmpty ? nil : form)
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 204: return ()
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#, diagnostics: [
             "warning: multipart part 'meta' is not text or a file; it is sent as text (at #/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/meta)",
         ])
@@ -387,7 +841,48 @@ final class SnippetTests: XCTestCase {
           inputs:
             - {name: pageNo, in: parameters, type: page}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter pageNo: The query parameter `pageNo`.
+                /// - Parameter pageSize: The query parameter `pageSize`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func listItems(pageNo: Int? = nil, pageSize: Int? = nil, options: CallOptions = CallOptions()) async throws -> Items {
+                    var request = try OperationRequest(
+                        operationID: "list-items", method: .get, pathTemplate: "/items",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    request.addQuery("pageNo", pageNo)
+                    request.addQuery("pageSize", pageSize)
+                    return try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 200: return try response.json(Items.self)
+                        default: return nil
+                        }
+                    }
+                }
+
+                /// Every item of `listItems` across pages. A page is fetched only when the previous one has been consumed.
+                public func listItemsAll(pageSize: Int? = nil, options: CallOptions = CallOptions()) -> Paginated<String> {
+                    Paginated(first: .page(1)) { cursor in
+                        let response = try await self.listItems(pageNo: cursor.pageNumber(), pageSize: pageSize, options: options)
+                        let items = response.results ?? []
+                        return (items, cursor.nextPage(
+                            pageNumber: response.pageNumber,
+                            pageSize: response.pageSize,
+                            totalResults: response.totalResults,
+                            received: items.count
+                        ))
+                    }
+                }
+            }
+        }
         """#)
     }
 
@@ -412,7 +907,41 @@ final class SnippetTests: XCTestCase {
                           type: object
                           properties: {continuationToken: {type: string}}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter continuationToken: The query parameter `continuationToken`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func listEvents(continuationToken: String? = nil, options: CallOptions = CallOptions()) async throws -> ListEventsResponse {
+                    var request = try OperationRequest(
+                        operationID: "list-events", method: .get, pathTemplate: "/events",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    request.addQuery("continuationToken", continuationToken)
+                    return try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 200: return try response.json(ListEventsResponse.self)
+                        default: return nil
+                        }
+                    }
+                }
+
+                /// Every item of `listEvents` across pages. A page is fetched only when the previous one has been consumed.
+                public func listEventsAll(options: CallOptions = CallOptions()) -> Paginated<String> {
+                    Paginated(first: .token(nil)) { cursor in
+                        let response = try await self.listEvents(continuationToken: cursor.continuationToken, options: options)
+                        let items = response.results ?? []
+                        return (items, PageCursor.nextToken(response.paging?.continuationToken))
+                    }
+                }
+            }
+        }
         """#)
     }
 
@@ -425,7 +954,30 @@ final class SnippetTests: XCTestCase {
             responses:
               2XX: {description: fine}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func ping(options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "ping", method: .get, pathTemplate: "/ping",
+                        pathParameters: []
+                    )
+                    request.accept = "*/*"
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244, 245, 246, 247, 248, 249, 250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260, 261, 262, 263, 264, 265, 266, 267, 268, 269, 270, 271, 272, 273, 274, 275, 276, 277, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 295, 296, 297, 298, 299: return ()
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#, diagnostics: [
             "warning: response '2XX': a success range is not generated; only explicit success codes are (at #/paths/~1ping/get/responses/2XX)",
         ])
@@ -447,7 +999,48 @@ final class SnippetTests: XCTestCase {
         x-speakeasy-name-override:
           - {operationId: '^list-.*', methodNameOverride: list}
         """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
 
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func list(options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "list-things", method: .get, pathTemplate: "/a",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 204: return ()
+                        default: return nil
+                        }
+                    }
+                }
+
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func fetch(options: CallOptions = CallOptions()) async throws {
+                    var request = try OperationRequest(
+                        operationID: "get-thing", method: .get, pathTemplate: "/b",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 204: return ()
+                        default: return nil
+                        }
+                    }
+                }
+            }
+        }
         """#)
     }
 
@@ -464,7 +1057,39 @@ final class SnippetTests: XCTestCase {
           statusCodes: [429, 5XX]
           retryConnectionErrors: true
         """#, #"""
+        public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+            /// The document's first server.
+            public static let defaultServerURL = URL(string: "https://api.example.com")!
 
+            /// The document's `x-speakeasy-retries`: backoff from 500 ms (x1.5, at most 60000 ms apart,
+            /// 3600000 ms in all) on 429 and 5XX and connection errors.
+            public static let defaultRetry = RetryConfiguration(
+                strategy: .backoff(initialInterval: .milliseconds(500), maxInterval: .milliseconds(60000), maxElapsedTime: .milliseconds(3600000), exponent: 1.5),
+                statuses: StatusSet(codes: [429], classes: [5]),
+                retryConnectionErrors: true
+            )
+
+            let core: ClientCore
+
+            /// Creates a client.
+            /// - Parameters:
+            ///   - serverURL: The API's base URL (default: the document's first server).
+            ///   - auth:
+            ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
+            ///   - middlewares: Run around every attempt, in order.
+            ///   - options: Retries, timeouts, logging.
+            public init(serverURL: URL = Client.defaultServerURL, auth: String, transport: any ClientTransport,
+                        middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
+                core = ClientCore(
+                    serverURL: serverURL,
+                    credentials: [Credential(location: .header, name: "Authorization", value: auth)],
+                    transport: transport, middlewares: middlewares, options: options, documentRetry: Self.defaultRetry
+                )
+            }
+
+            public var description: String { "Snippet.Client " + core.description }
+            public var debugDescription: String { description }
+        }
         """#)
     }
 
@@ -474,7 +1099,33 @@ final class SnippetTests: XCTestCase {
         x-speakeasy-retries:
           strategy: linear
         """#, #"""
+        public struct Client: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+            /// The document's first server.
+            public static let defaultServerURL = URL(string: "https://api.example.com")!
 
+            /// The document declares no retries.
+            public static let defaultRetry = RetryConfiguration.never
+
+            let core: ClientCore
+
+            /// Creates a client.
+            /// - Parameters:
+            ///   - serverURL: The API's base URL (default: the document's first server).
+            ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
+            ///   - middlewares: Run around every attempt, in order.
+            ///   - options: Retries, timeouts, logging.
+            public init(serverURL: URL = Client.defaultServerURL, transport: any ClientTransport,
+                        middlewares: [any ClientMiddleware] = [], options: ClientOptions = ClientOptions()) {
+                core = ClientCore(
+                    serverURL: serverURL,
+                    credentials: [],
+                    transport: transport, middlewares: middlewares, options: options, documentRetry: Self.defaultRetry
+                )
+            }
+
+            public var description: String { "Snippet.Client " + core.description }
+            public var debugDescription: String { description }
+        }
         """#, diagnostics: [
             "warning: x-speakeasy-retries: only the 'backoff' strategy is supported; the client does not retry by default (at #/x-speakeasy-retries)",
         ])

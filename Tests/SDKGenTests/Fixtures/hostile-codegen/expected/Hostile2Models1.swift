@@ -18,7 +18,7 @@ public struct ThingsResource: Codable, Hashable, Sendable {
 public enum Values: Codable, Hashable, Sendable, RawRepresentable {
     case documentedCases2
     case rawValue2
-    case initValue
+    case init2
     case allCases2
     case hashValue2
     case hash2
@@ -31,13 +31,13 @@ public enum Values: Codable, Hashable, Sendable, RawRepresentable {
     case undocumented(String)
 
     /// The values the API documents.
-    public static let documentedCases: [Values] = [.documentedCases2, .rawValue2, .initValue, .allCases2, .hashValue2, .hash2, .encode2, .undocumented2, .rtlValue, .zeroWidth, .joinU200Der, ]
+    public static let documentedCases: [Values] = [.documentedCases2, .rawValue2, .init2, .allCases2, .hashValue2, .hash2, .encode2, .undocumented2, .rtlValue, .zeroWidth, .joinU200Der, ]
 
     public init(rawValue: String) {
         switch rawValue {
         case "documentedCases": self = .documentedCases2
         case "rawValue": self = .rawValue2
-        case "init": self = .initValue
+        case "init": self = .init2
         case "allCases": self = .allCases2
         case "hashValue": self = .hashValue2
         case "hash": self = .hash2
@@ -54,7 +54,7 @@ public enum Values: Codable, Hashable, Sendable, RawRepresentable {
         switch self {
         case .documentedCases2: return "documentedCases"
         case .rawValue2: return "rawValue"
-        case .initValue: return "init"
+        case .init2: return "init"
         case .allCases2: return "allCases"
         case .hashValue2: return "hashValue"
         case .hash2: return "hash"

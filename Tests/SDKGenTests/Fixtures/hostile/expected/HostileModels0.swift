@@ -121,7 +121,7 @@ public enum BillItem2Kind: Codable, Hashable, Sendable, RawRepresentable {
     case empty
     case unknown
     case undocumented2
-    case selfValue
+    case `self`
     case ab
     case ab2
     case quoteBackSlash
@@ -131,14 +131,14 @@ public enum BillItem2Kind: Codable, Hashable, Sendable, RawRepresentable {
     case undocumented(String)
 
     /// The values the API documents.
-    public static let documentedCases: [BillItem2Kind] = [.empty, .unknown, .undocumented2, .selfValue, .ab, .ab2, .quoteBackSlash, ._1st, .u1F642, ]
+    public static let documentedCases: [BillItem2Kind] = [.empty, .unknown, .undocumented2, .`self`, .ab, .ab2, .quoteBackSlash, ._1st, .u1F642, ]
 
     public init(rawValue: String) {
         switch rawValue {
         case "": self = .empty
         case "Unknown": self = .unknown
         case "undocumented": self = .undocumented2
-        case "self": self = .selfValue
+        case "self": self = .`self`
         case "a b": self = .ab
         case "A-B": self = .ab2
         case "quote\"back\\slash": self = .quoteBackSlash
@@ -153,7 +153,7 @@ public enum BillItem2Kind: Codable, Hashable, Sendable, RawRepresentable {
         case .empty: return ""
         case .unknown: return "Unknown"
         case .undocumented2: return "undocumented"
-        case .selfValue: return "self"
+        case .`self`: return "self"
         case .ab: return "a b"
         case .ab2: return "A-B"
         case .quoteBackSlash: return "quote\"back\\slash"

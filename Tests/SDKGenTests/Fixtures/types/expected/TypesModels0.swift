@@ -36,7 +36,7 @@ public struct Everything: Codable, Hashable, Sendable {
     }
     private var _oldField: String?
 
-    public init(requiredString: String, optionalString: String? = nil, requiredNullable: String? = nil, nullable30Style: String? = nil, int32: Int32? = nil, int64: Int64? = nil, plainInt: Int? = nil, money: Decimal, ratio: Double? = nil, single: Float? = nil, flag: Bool? = nil, id: String? = nil, created: DateTime? = nil, day: DateTime? = nil, link: String? = nil, file: String? = nil, tags: [String]? = nil, matrix: [[Int]]? = nil, counts: [String: Int]? = nil, freeObject: [String: JSONValue]? = nil, anything: JSONValue? = nil, untypedArray: [JSONValue]? = nil, status: EverythingStatus? = nil, nullableStatus: EverythingNullableStatus? = nil, oldField: String? = nil) {
+    public init(requiredString: String, optionalString: String? = nil, requiredNullable: String?, nullable30Style: String? = nil, int32: Int32? = nil, int64: Int64? = nil, plainInt: Int? = nil, money: Decimal, ratio: Double? = nil, single: Float? = nil, flag: Bool? = nil, id: String? = nil, created: DateTime? = nil, day: DateTime? = nil, link: String? = nil, file: String? = nil, tags: [String]? = nil, matrix: [[Int]]? = nil, counts: [String: Int]? = nil, freeObject: [String: JSONValue]? = nil, anything: JSONValue? = nil, untypedArray: [JSONValue]? = nil, status: EverythingStatus? = nil, nullableStatus: EverythingNullableStatus? = nil, oldField: String? = nil) {
         self.requiredString = requiredString
         self.optionalString = optionalString
         self.requiredNullable = requiredNullable
@@ -90,6 +90,37 @@ public struct Everything: Codable, Hashable, Sendable {
         case status = "status"
         case nullableStatus = "nullableStatus"
         case _oldField = "oldField"
+    }
+
+    /// Required and nullable members are written as `null` when nil (the synthesized
+    /// conformance would leave them out); the others as the synthesized conformance does.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requiredString, forKey: .requiredString)
+        try container.encodeIfPresent(optionalString, forKey: .optionalString)
+        try container.encode(requiredNullable, forKey: .requiredNullable)
+        try container.encodeIfPresent(nullable30Style, forKey: .nullable30Style)
+        try container.encodeIfPresent(int32, forKey: .int32)
+        try container.encodeIfPresent(int64, forKey: .int64)
+        try container.encodeIfPresent(plainInt, forKey: .plainInt)
+        try container.encode(money, forKey: .money)
+        try container.encodeIfPresent(ratio, forKey: .ratio)
+        try container.encodeIfPresent(single, forKey: .single)
+        try container.encodeIfPresent(flag, forKey: .flag)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodeIfPresent(created, forKey: .created)
+        try container.encodeIfPresent(day, forKey: .day)
+        try container.encodeIfPresent(link, forKey: .link)
+        try container.encodeIfPresent(file, forKey: .file)
+        try container.encodeIfPresent(tags, forKey: .tags)
+        try container.encodeIfPresent(matrix, forKey: .matrix)
+        try container.encodeIfPresent(counts, forKey: .counts)
+        try container.encodeIfPresent(freeObject, forKey: .freeObject)
+        try container.encodeIfPresent(anything, forKey: .anything)
+        try container.encodeIfPresent(untypedArray, forKey: .untypedArray)
+        try container.encodeIfPresent(status, forKey: .status)
+        try container.encodeIfPresent(nullableStatus, forKey: .nullableStatus)
+        try container.encodeIfPresent(_oldField, forKey: ._oldField)
     }
 }
 
