@@ -1044,6 +1044,73 @@ final class SnippetTests: XCTestCase {
         """#)
     }
 
+    /// A pagination extension that names no page input: a warning, and the page parameter is `page`.
+    func testPaginationExtensionWithoutAPageInputWarns() throws {
+        try assertPaths(#"""
+        /items:
+          get:
+            operationId: list-items
+            parameters:
+              - {name: page, in: query, schema: {type: integer}}
+            responses:
+              '200':
+                description: a page
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        results: {type: array, items: {type: string}}
+        """#, topLevel: #"""
+        x-codat-speakeasy-pagination:
+          inputs:
+            - {name: cursor, in: parameters, type: cursor}
+        """#, #"""
+        extension Client {
+            /// General
+            public struct GeneralResource: Sendable {
+                let core: ClientCore
+
+                /// - Parameter page: The query parameter `page`.
+                /// - Parameter options: Retries, time limits and extra headers for this call.
+                public func listItems(page: Int? = nil, options: CallOptions = CallOptions()) async throws -> ListItemsResponse {
+                    var request = try OperationRequest(
+                        operationID: "list-items", method: .get, pathTemplate: "/items",
+                        pathParameters: []
+                    )
+                    request.accept = "application/json"
+                    request.addQuery("page", page)
+                    return try await core.send(
+                        request, call: options, documentedErrors: StatusSet(codes: [], classes: []),
+                        errorModel: JSONValue.self
+                    ) { response in
+                        switch response.status {
+                        case 200: return try response.json(ListItemsResponse.self)
+                        default: return nil
+                        }
+                    }
+                }
+
+                /// Every item of `listItems` across pages. A page is fetched only when the previous one has been consumed.
+                public func listItemsAll(options: CallOptions = CallOptions()) -> Paginated<String> {
+                    Paginated(first: .page(1)) { cursor in
+                        let response = try await self.listItems(page: cursor.pageNumber(), options: options)
+                        let items = response.results ?? []
+                        return (items, cursor.nextPage(
+                            pageNumber: Int?.none,
+                            pageSize: Int?.none,
+                            totalResults: Int?.none,
+                            received: items.count
+                        ))
+                    }
+                }
+            }
+        }
+        """#, diagnostics: [
+            "warning: x-codat-speakeasy-pagination names no input of type 'page'; the page parameter is 'page' (at #/x-codat-speakeasy-pagination)",
+        ])
+    }
+
     /// `x-speakeasy-retries` is the client's default retry, in milliseconds.
     func testRetriesFromTheVendorExtension() throws {
         try assertClientType(topLevel: #"""
