@@ -34,8 +34,8 @@ final class DocumentReader {
     var failedReads: Set<NodeRef> = []
     private var pointerCache: [String: NodeRef?] = [:]
     private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
-    /// `nullable` inside a 3.1 document: counted and reported once.
-    var nullableIn31: (count: Int, first: NodeRef?) = (0, nil)
+    /// Defects read leniently (see Leniency.swift): message -> how often, and the first place in file order.
+    var lenientReadings: [String: (count: Int, first: NodeRef)] = [:]
 
     init(limits: YAMLParser.Limits, referenceRoot: ReferenceRoot, readFile: @escaping (String) -> DocumentLoader.FileContents) {
         self.limits = limits
@@ -107,6 +107,7 @@ final class DocumentReader {
 
     func string(_ n: NodeRef, _ field: String) -> String? {
         let t = tree(n)
+        if field != "$ref", let refValue = refNode(n) { return referencedString(n, refValue, field) }
         guard let text = t.scalar(n.node), t.scalarTag(n.node) != .null else {
             error("'\(field)' must be a string, found \(describe(n))", n)
             return nil
@@ -152,7 +153,12 @@ final class DocumentReader {
 
     /// Reads a mapping's fields: `body` handles the keys it knows and returns false for others;
     /// `x-` keys become extensions and any other key is a warning. Nil when `n` is not a mapping.
-    func object(_ n: NodeRef, _ typeName: String, _ body: (String, NodeRef) -> Bool) -> Extensions? {
+    /// A field written with no value (YAML null) is read as absent, with a warning, unless it is
+    /// data or named in `nullIsRead` (then `body` sees the null).
+    func object(_ n: NodeRef, _ typeName: String, nullIsRead: Set<String> = [], _ body: (String, NodeRef) -> Bool) -> Extensions? {
+        if refNode(n) != nil && !Self.readersOfReferences.contains(typeName) {
+            return readReferenced(n, typeName) { object($0, typeName, nullIsRead: nullIsRead, body) }
+        }
         let t = tree(n)
         guard t.isMapping(n.node) else {
             error("\(typeName) must be a mapping, found \(describe(n))", n)
@@ -165,6 +171,7 @@ final class DocumentReader {
                 continue
             }
             let value = child(n, v)
+            if !nullIsRead.contains(key) && isNullReadAsAbsent(key, value) { continue }
             if body(key, value) { continue }
             if key.hasPrefix("x-") {
                 extensions.append(key, value)
@@ -177,6 +184,9 @@ final class DocumentReader {
 
     /// A mapping of names to values (`components/schemas`, `responses`, ...), in written order.
     func map<T>(_ n: NodeRef, _ typeName: String, allowExtensions: Bool = false, _ read: (String, NodeRef) -> T?) -> OrderedEntries<T> {
+        if let refValue = refNode(n), tree(refValue).isScalar(refValue.node), !Self.mapsNamingReferences.contains(typeName) {
+            return readReferenced(n, typeName) { map($0, typeName, allowExtensions: allowExtensions, read) } ?? []
+        }
         let t = tree(n)
         guard t.isMapping(n.node) else {
             error("\(typeName) must be a mapping, found \(describe(n))", n)
@@ -206,6 +216,9 @@ final class DocumentReader {
     }
 
     func list<T>(_ n: NodeRef, _ field: String, _ read: (NodeRef) -> T?) -> [T] {
+        if refNode(n) != nil {
+            return readReferenced(n, "'\(field)'") { list($0, field, read) } ?? []
+        }
         let t = tree(n)
         guard t.isSequence(n.node) else {
             error("'\(field)' must be a sequence, found \(describe(n))", n)
@@ -231,10 +244,11 @@ final class DocumentReader {
 
     /// Reads an object that may be a `$ref`. Chains of `$ref`s are followed in a loop (not by
     /// recursion), at most `maxReferenceChain` long, and remembered, so each is walked once.
-    func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, _ read: (NodeRef) -> T?) -> Resolved<T>? {
+    /// `memoize: false` reads the target afresh at each use (an operation, whose value depends on its path).
+    func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, memoize: Bool = true, _ read: (NodeRef) -> T?) -> Resolved<T>? {
         guard !failedReads.contains(n) else { return nil }
         guard let firstRefNode = refNode(n) else {
-            return readOnce(n, read).map { Resolved($0) }
+            return memoize ? readOnce(n, read).map { Resolved($0) } : read(n).map { Resolved($0) }
         }
         guard let firstText = string(firstRefNode, "$ref"), let firstTarget = resolveReference(firstText, at: firstRefNode) else {
             failedReads.insert(n)
@@ -281,7 +295,7 @@ final class DocumentReader {
             inProgress.remove(current)
             referenceNesting -= 1
         }
-        guard let value = readOnce(current, read) else { return fail() }
+        guard let value = memoize ? readOnce(current, read) : read(current) else { return fail() }
         return Resolved(value, reference: Reference(ref: firstText, source: firstRefNode, target: firstTarget))
     }
 
