@@ -51,7 +51,7 @@ final class LenientReadingTests: XCTestCase {
               description: anything
         """
         let (document, diagnostics) = try load(text)
-        assertDiagnostic(diagnostics, "'type: null' unquoted is YAML's null, not the type name \"null\"; read as \"null\"", severity: .warning, line: 5, column: 20)
+        assertDiagnostic(diagnostics, "'type: null' unquoted is YAML's null, not the type name \"null\"; read as \"null\"", severity: .warning, line: 5, column: 21)
         assertDiagnostic(diagnostics, "'type' has no value (YAML null); read as if it were absent", severity: .warning, line: 7, column: 12)
         XCTAssertEqual(diagnostics.count, 2, render(diagnostics))
         XCTAssertEqual(document.componentSchema("Nothing")?.types, .null)
@@ -100,7 +100,7 @@ final class LenientReadingTests: XCTestCase {
         assertDiagnostic(diagnostics31, "'exclusiveMinimum: true' is the OpenAPI 3.0 form (3.1 writes the bound itself); read as 'minimum' being exclusive",
                          severity: .warning, line: 5, column: 39, pointer: "/components/schemas/A/exclusiveMinimum")
         assertDiagnostic(diagnostics31, "'exclusiveMaximum: false' is the OpenAPI 3.0 form (3.1 writes the bound itself); read as 'maximum' being inclusive",
-                         severity: .warning, line: 5, column: 69)
+                         severity: .warning, line: 5, column: 75)
         XCTAssertEqual(diagnostics31.count, 2, render(diagnostics31))
         XCTAssertEqual(document31.componentSchema("A")?.exclusiveMinimum, .flag(true))
         XCTAssertEqual(document31.componentSchema("A")?.exclusiveMaximum, .flag(false))
@@ -161,8 +161,8 @@ final class LenientReadingTests: XCTestCase {
     /// The operation file is read inside the `$ref` root like any other, and a broken one is an error at the `$ref`.
     func testOperationReferenceStaysInsideTheReferenceRoot() {
         let result = loadDocument(head + "paths:\n  /a:\n    get: {$ref: '../elsewhere/op.yml'}\n    put: {$ref: 'missing.yml'}\n")
-        assertDiagnostic(result.diagnostics, "$ref '../elsewhere/op.yml' points outside the folder $refs may read (/spec)", line: 5, column: 18)
-        assertDiagnostic(result.diagnostics, "cannot read the file '/spec/missing.yml' that this $ref points into", line: 6, column: 18)
+        assertDiagnostic(result.diagnostics, "$ref '../elsewhere/op.yml' points outside the folder $refs may read (/spec)", line: 5, column: 17)
+        assertDiagnostic(result.diagnostics, "cannot read the file '/spec/missing.yml' that this $ref points into", line: 6, column: 17)
         XCTAssertNil(result.document?.operation(.get, "/a"))
     }
 
@@ -182,7 +182,7 @@ final class LenientReadingTests: XCTestCase {
         XCTAssertEqual(document.tags.first?.description, "Hello.\n")
 
         let broken = loadDocument(head + "tags:\n  - name: A\n    description: {$ref: '#/tags'}\npaths: {}\n")
-        assertDiagnostic(broken.diagnostics, "'description' is a $ref to a sequence; it must lead to a string", line: 5, column: 27)
+        assertDiagnostic(broken.diagnostics, "'description' is a $ref to a sequence; it must lead to a string", line: 5, column: 25)
     }
 
     /// A component that is a remote `$ref` (the OAI's security scheme example) is left out; a use of it is an error.
@@ -200,7 +200,7 @@ final class LenientReadingTests: XCTestCase {
         assertDiagnostic(result.diagnostics, "component 'external' is a $ref to the remote document 'https://example.com/api/openapi.json#/components/securitySchemes/Key', which this tool does not fetch; left out (a use of it is an error)",
                          severity: .warning, line: 6, column: 7)
         assertDiagnostic(result.diagnostics, "component 'Remote' is a $ref to the remote document", severity: .warning, line: 8, column: 13)
-        assertDiagnostic(result.diagnostics, "$ref 'https://example.com/schemas.yaml#/A' points to a remote document", line: 8, column: 21)
+        assertDiagnostic(result.diagnostics, "$ref 'https://example.com/schemas.yaml#/A' points to a remote document", line: 8, column: 20)
         XCTAssertEqual(result.diagnostics.count, 3, render(result.diagnostics))
         XCTAssertEqual(result.document?.components.securitySchemes.keys, [])
         XCTAssertEqual(result.document?.components.schemas.keys, ["User"])
@@ -221,8 +221,8 @@ final class LenientReadingTests: XCTestCase {
         """
         let (document, diagnostics) = try load(text)
         assertDiagnostic(diagnostics, "PUT /pets/{id}: the path template names '{id}' but no path parameter 'id' is declared; read as a required string path parameter",
-                         severity: .warning, line: 5, column: 7, pointer: "/paths/~1pets~1{id}/put")
-        assertDiagnostic(diagnostics, "PUT /pets/{id}: path parameter 'petId' does not appear in the path template; left out", severity: .warning, line: 7, column: 11)
+                         severity: .warning, line: 6, column: 7, pointer: "/paths/~1pets~1{id}/put")
+        assertDiagnostic(diagnostics, "PUT /pets/{id}: path parameter 'petId' does not appear in the path template; left out", severity: .warning, line: 8, column: 11)
         XCTAssertEqual(diagnostics.count, 2, render(diagnostics))
         let put = try XCTUnwrap(document.operation(.put, "/pets/{id}"))
         XCTAssertEqual(put.parameters.map(\.value.name), ["id"])
@@ -272,7 +272,7 @@ final class LenientReadingTests: XCTestCase {
             query: {name: q, in: query, allowReserved: true, schema: {}}
         """
         let (document, diagnostics) = try load(text)
-        assertDiagnostic(diagnostics, "'allowReserved' applies only to query parameters; ignored on a header parameter", severity: .warning, line: 5, column: 52)
+        assertDiagnostic(diagnostics, "'allowReserved' applies only to query parameters; ignored on a header parameter", severity: .warning, line: 5, column: 50)
         XCTAssertEqual(diagnostics.count, 1, render(diagnostics))
         XCTAssertEqual(document.components.parameters["header"]?.value.allowReserved, false)
         XCTAssertEqual(document.components.parameters["query"]?.value.allowReserved, true)
@@ -293,7 +293,7 @@ final class LenientReadingTests: XCTestCase {
         """
         let (document, diagnostics) = try load(text)
         assertDiagnostic(diagnostics, "a Parameter object must not have both 'example' and 'examples'; 'example' ignored", severity: .warning, line: 6, column: 7)
-        assertDiagnostic(diagnostics, "a Header object must not have both 'example' and 'examples'; 'example' ignored", severity: .warning, line: 13, column: 10)
+        assertDiagnostic(diagnostics, "a Header object must not have both 'example' and 'examples'; 'example' ignored", severity: .warning, line: 12, column: 10)
         XCTAssertEqual(diagnostics.count, 2, render(diagnostics))
         XCTAssertNil(document.components.parameters["animal"]?.value.example)
         XCTAssertEqual(document.components.parameters["animal"]?.value.examples.keys, ["mammal"])
@@ -303,7 +303,7 @@ final class LenientReadingTests: XCTestCase {
         let text = head + "servers:\n  - url: https://example.com/{var}\n    variables:\n      var: {enum: [], default: a}\ncomponents: {}\n"
         let (document, diagnostics) = try load(text)
         assertDiagnostic(diagnostics, "the server variable's 'enum' is empty (OpenAPI wants at least one value); read as any value",
-                         severity: .warning, line: 6, column: 18)
+                         severity: .warning, line: 6, column: 19)
         XCTAssertEqual(diagnostics.count, 1, render(diagnostics))
         XCTAssertNil(document.servers.first?.variables["var"]?.enumValues)
     }

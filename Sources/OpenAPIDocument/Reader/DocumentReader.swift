@@ -314,8 +314,8 @@ final class DocumentReader {
     /// Resolves `file#/json/pointer` (either part optional) relative to the file holding `at`.
     /// Reports a problem at the `$ref` and returns nil when it leads nowhere.
     func resolveReference(_ text: String, at: NodeRef) -> NodeRef? {
-        let hash = text.firstIndex(of: "#")
-        let filePart = String(text[..<(hash ?? text.endIndex)])
+        let hash = fragmentStart(text, at: at)
+        var filePart = String(text[..<(hash ?? text.endIndex)])
         let fragment = hash.map { String(text[text.index(after: $0)...]) } ?? ""
         var file = at.file
         if !filePart.isEmpty {
@@ -323,6 +323,8 @@ final class DocumentReader {
                 error("$ref '\(text)' points to a remote document; only files beside the spec can be referenced", at)
                 return nil
             }
+            // A URI reference: `%7B` is `{` (file names are compared decoded).
+            if filePart.contains("%"), let decoded = filePart.removingPercentEncoding { filePart = decoded }
             let base = (files[Int(at.file)].path as NSString).deletingLastPathComponent
             let path = Self.normalize(filePart.hasPrefix("/") || base.isEmpty ? filePart : base + "/" + filePart)
             // The same words whether the file exists or not: the answer must not reveal what is outside.
@@ -342,6 +344,22 @@ final class DocumentReader {
         pointerCache[cacheKey] = result
         if result == nil { reportUnresolved(text, fragment: fragment, file: file, at: at) }
         return result
+    }
+
+    /// Where the fragment of a `$ref` starts: at the first `#` followed by nothing or a JSON pointer.
+    /// A `#` followed by anything else is part of a file name (Redocly's `split` writes
+    /// `paths/flows_{flowID}#clone+json.yaml`, and its `bundle` reads it back), with a warning.
+    private func fragmentStart(_ text: String, at: NodeRef) -> String.Index? {
+        var searchFrom = text.startIndex
+        while let hash = text[searchFrom...].firstIndex(of: "#") {
+            let rest = text[text.index(after: hash)...]
+            if rest.isEmpty || rest.hasPrefix("/") || hash == text.startIndex { return hash }
+            if !text[..<hash].contains("://") {
+                lenient("'#' in a $ref's file name should be written %23 (a '#' starts the fragment); read as part of the file name", at)
+            }
+            searchFrom = text.index(after: hash)
+        }
+        return nil
     }
 
     /// Folds `.` and `..` in a relative or absolute path, so one file is one entry whatever way it is reached.

@@ -89,9 +89,10 @@ extension DocumentReader {
     }
 
     /// `requireField`, but silent when the field is written with a value of the wrong type or an unknown
-    /// value: that was reported at the value, and "missing the required field" would be false.
+    /// value: that was reported at the value, and "missing the required field" would be false. A field
+    /// with no value (YAML null) was read as absent, so it is missing.
     func requireValid<T>(_ value: T?, _ field: String, in typeName: String, _ n: NodeRef, severity: Diagnostic.Severity = .error) -> Bool {
-        if value == nil, tree(n).value(n.node, forKey: field) != nil { return false }
+        if value == nil, let written = tree(n).value(n.node, forKey: field), tree(n).scalarTag(written) != .null { return false }
         return requireField(value, field, in: typeName, n, severity: severity)
     }
 
@@ -634,7 +635,7 @@ extension DocumentReader {
             guard let k = tree(n).scalar(pair.key), !k.hasPrefix("x-") else { return nil }
             return (k, child(n, pair.value))
         } : []
-        for (_, group) in names where tree(group).isMapping(group.node) {
+        for (_, group) in names where tree(group).isMapping(group.node) && refNode(group) == nil {
             for (k, _) in tree(group).pairs(group.node) {
                 guard let name = tree(group).scalar(k) else { continue }
                 if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
