@@ -246,7 +246,7 @@ final class CodatSpecTests: XCTestCase {
             let uses = loaded.lines.enumerated().filter { $0.element.trimmingCharacters(in: .whitespaces).hasPrefix("nullable:") }
             XCTAssertGreaterThan(uses.count, 0, name)
             let first = try XCTUnwrap(uses.first)
-            assertDiagnostic(warnings, "'nullable' is an OpenAPI 3.0 keyword, not part of 3.1's JSON Schema; this document uses it \(uses.count) times (first here)",
+            assertDiagnostic(warnings, "'nullable' is an OpenAPI 3.0 keyword, not part of 3.1's JSON Schema; read as type [..., \"null\"]; write `type: [T, \"null\"]` instead (\(uses.count) times in this document; first here)",
                              severity: .warning, line: first.offset + 1, column: Block.indent(first.element) + 1 + "nullable: ".count,
                              file: loaded.path)
         }

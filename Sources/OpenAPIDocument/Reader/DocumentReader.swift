@@ -34,8 +34,8 @@ final class DocumentReader {
     var failedReads: Set<NodeRef> = []
     private var pointerCache: [String: NodeRef?] = [:]
     private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
-    /// `nullable` inside a 3.1 document: counted and reported once.
-    var nullableIn31: (count: Int, first: NodeRef?) = (0, nil)
+    /// Defects read leniently (see Leniency.swift): message -> how often, and the first place in file order.
+    var lenientReadings: [String: (count: Int, first: NodeRef)] = [:]
 
     init(limits: YAMLParser.Limits, referenceRoot: ReferenceRoot, readFile: @escaping (String) -> DocumentLoader.FileContents) {
         self.limits = limits
@@ -107,6 +107,7 @@ final class DocumentReader {
 
     func string(_ n: NodeRef, _ field: String) -> String? {
         let t = tree(n)
+        if field != "$ref", let refValue = refNode(n) { return referencedString(n, refValue, field) }
         guard let text = t.scalar(n.node), t.scalarTag(n.node) != .null else {
             error("'\(field)' must be a string, found \(describe(n))", n)
             return nil
@@ -152,7 +153,12 @@ final class DocumentReader {
 
     /// Reads a mapping's fields: `body` handles the keys it knows and returns false for others;
     /// `x-` keys become extensions and any other key is a warning. Nil when `n` is not a mapping.
-    func object(_ n: NodeRef, _ typeName: String, _ body: (String, NodeRef) -> Bool) -> Extensions? {
+    /// A field written with no value (YAML null) is read as absent, with a warning, unless it is
+    /// data or named in `nullIsRead` (then `body` sees the null).
+    func object(_ n: NodeRef, _ typeName: String, nullIsRead: Set<String> = [], _ body: (String, NodeRef) -> Bool) -> Extensions? {
+        if refNode(n) != nil && !Self.readersOfReferences.contains(typeName) {
+            return readReferenced(n, typeName) { object($0, typeName, nullIsRead: nullIsRead, body) }
+        }
         let t = tree(n)
         guard t.isMapping(n.node) else {
             error("\(typeName) must be a mapping, found \(describe(n))", n)
@@ -165,6 +171,7 @@ final class DocumentReader {
                 continue
             }
             let value = child(n, v)
+            if !nullIsRead.contains(key) && isNullReadAsAbsent(key, value) { continue }
             if body(key, value) { continue }
             if key.hasPrefix("x-") {
                 extensions.append(key, value)
@@ -177,6 +184,9 @@ final class DocumentReader {
 
     /// A mapping of names to values (`components/schemas`, `responses`, ...), in written order.
     func map<T>(_ n: NodeRef, _ typeName: String, allowExtensions: Bool = false, _ read: (String, NodeRef) -> T?) -> OrderedEntries<T> {
+        if let refValue = refNode(n), tree(refValue).isScalar(refValue.node), !Self.mapsNamingReferences.contains(typeName) {
+            return readReferenced(n, typeName) { map($0, typeName, allowExtensions: allowExtensions, read) } ?? []
+        }
         let t = tree(n)
         guard t.isMapping(n.node) else {
             error("\(typeName) must be a mapping, found \(describe(n))", n)
@@ -206,6 +216,9 @@ final class DocumentReader {
     }
 
     func list<T>(_ n: NodeRef, _ field: String, _ read: (NodeRef) -> T?) -> [T] {
+        if refNode(n) != nil {
+            return readReferenced(n, "'\(field)'") { list($0, field, read) } ?? []
+        }
         let t = tree(n)
         guard t.isSequence(n.node) else {
             error("'\(field)' must be a sequence, found \(describe(n))", n)
@@ -231,10 +244,11 @@ final class DocumentReader {
 
     /// Reads an object that may be a `$ref`. Chains of `$ref`s are followed in a loop (not by
     /// recursion), at most `maxReferenceChain` long, and remembered, so each is walked once.
-    func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, _ read: (NodeRef) -> T?) -> Resolved<T>? {
+    /// `memoize: false` reads the target afresh at each use (an operation, whose value depends on its path).
+    func resolvable<T: Sendable>(_ n: NodeRef, _ typeName: String, memoize: Bool = true, _ read: (NodeRef) -> T?) -> Resolved<T>? {
         guard !failedReads.contains(n) else { return nil }
         guard let firstRefNode = refNode(n) else {
-            return readOnce(n, read).map { Resolved($0) }
+            return memoize ? readOnce(n, read).map { Resolved($0) } : read(n).map { Resolved($0) }
         }
         guard let firstText = string(firstRefNode, "$ref"), let firstTarget = resolveReference(firstText, at: firstRefNode) else {
             failedReads.insert(n)
@@ -281,7 +295,7 @@ final class DocumentReader {
             inProgress.remove(current)
             referenceNesting -= 1
         }
-        guard let value = readOnce(current, read) else { return fail() }
+        guard let value = memoize ? readOnce(current, read) : read(current) else { return fail() }
         return Resolved(value, reference: Reference(ref: firstText, source: firstRefNode, target: firstTarget))
     }
 
@@ -300,8 +314,8 @@ final class DocumentReader {
     /// Resolves `file#/json/pointer` (either part optional) relative to the file holding `at`.
     /// Reports a problem at the `$ref` and returns nil when it leads nowhere.
     func resolveReference(_ text: String, at: NodeRef) -> NodeRef? {
-        let hash = text.firstIndex(of: "#")
-        let filePart = String(text[..<(hash ?? text.endIndex)])
+        let hash = fragmentStart(text, at: at)
+        var filePart = String(text[..<(hash ?? text.endIndex)])
         let fragment = hash.map { String(text[text.index(after: $0)...]) } ?? ""
         var file = at.file
         if !filePart.isEmpty {
@@ -309,6 +323,8 @@ final class DocumentReader {
                 error("$ref '\(text)' points to a remote document; only files beside the spec can be referenced", at)
                 return nil
             }
+            // A URI reference: `%7B` is `{` (file names are compared decoded).
+            if filePart.contains("%"), let decoded = filePart.removingPercentEncoding { filePart = decoded }
             let base = (files[Int(at.file)].path as NSString).deletingLastPathComponent
             let path = Self.normalize(filePart.hasPrefix("/") || base.isEmpty ? filePart : base + "/" + filePart)
             // The same words whether the file exists or not: the answer must not reveal what is outside.
@@ -328,6 +344,22 @@ final class DocumentReader {
         pointerCache[cacheKey] = result
         if result == nil { reportUnresolved(text, fragment: fragment, file: file, at: at) }
         return result
+    }
+
+    /// Where the fragment of a `$ref` starts: at the first `#` followed by nothing or a JSON pointer.
+    /// A `#` followed by anything else is part of a file name (Redocly's `split` writes
+    /// `paths/flows_{flowID}#clone+json.yaml`, and its `bundle` reads it back), with a warning.
+    private func fragmentStart(_ text: String, at: NodeRef) -> String.Index? {
+        var searchFrom = text.startIndex
+        while let hash = text[searchFrom...].firstIndex(of: "#") {
+            let rest = text[text.index(after: hash)...]
+            if rest.isEmpty || rest.hasPrefix("/") || hash == text.startIndex { return hash }
+            if !text[..<hash].contains("://") {
+                lenient("'#' in a $ref's file name should be written %23 (a '#' starts the fragment); read as part of the file name", at)
+            }
+            searchFrom = text.index(after: hash)
+        }
+        return nil
     }
 
     /// Folds `.` and `..` in a relative or absolute path, so one file is one entry whatever way it is reached.

@@ -36,7 +36,7 @@ extension DocumentReader {
         var security: [SecurityRequirement]?
         var tags: [Tag] = []
         var externalDocs: ExternalDocumentation?
-        var pathsNode: NodeRef?
+        var pathsNode: NodeRef?, webhooksNode: NodeRef?
         var pathsExtensions = Extensions(), webhooksExtensions = Extensions()
 
         // Components first: what paths refer to is then read in its own place.
@@ -56,6 +56,7 @@ extension DocumentReader {
                 pathsExtensions = extensionEntries(v)
             case "webhooks":
                 if !is31 { warning("'webhooks' is an OpenAPI 3.1 field; read anyway", v) }
+                webhooksNode = v
                 webhooks = map(v, "webhooks", allowExtensions: true) { name, item in readPathItem(item, path: name) }
                 webhooksExtensions = extensionEntries(v)
             case "components": break
@@ -68,17 +69,15 @@ extension DocumentReader {
         } ?? Extensions()
 
         if info == nil { diagnostics.error("the document has no 'info' object", at: location(root)) }
-        if pathsNode == nil && webhooks.isEmpty && componentsNode == nil {
+        if pathsNode == nil && webhooksNode == nil && componentsNode == nil {
             let message = "the document has none of 'paths', 'webhooks' and 'components'"
             if is31 { diagnostics.error(message, at: location(root)) } else { diagnostics.error("the document has no 'paths'", at: location(root)) }
         }
 
         resolvePendingSchemaReferences()
-        checkOperations(paths: paths, webhooks: webhooks)
+        checkOperations(paths: &paths, webhooks: webhooks)
         checkSecurity(components: components, paths: paths, webhooks: webhooks)
-        if nullableIn31.count > 0, let first = nullableIn31.first {
-            warning("'nullable' is an OpenAPI 3.0 keyword, not part of 3.1's JSON Schema; this document uses it \(nullableIn31.count) times (first here). Read as type [..., \"null\"]; write `type: [T, \"null\"]` instead", first)
-        }
+        reportLenientReadings()
 
         return OpenAPIDocument(
             openapi: version,
@@ -90,9 +89,10 @@ extension DocumentReader {
     }
 
     /// `requireField`, but silent when the field is written with a value of the wrong type or an unknown
-    /// value: that was reported at the value, and "missing the required field" would be false.
+    /// value: that was reported at the value, and "missing the required field" would be false. A field
+    /// with no value (YAML null) was read as absent, so it is missing.
     func requireValid<T>(_ value: T?, _ field: String, in typeName: String, _ n: NodeRef, severity: Diagnostic.Severity = .error) -> Bool {
-        if value == nil, tree(n).value(n.node, forKey: field) != nil { return false }
+        if value == nil, let written = tree(n).value(n.node, forKey: field), tree(n).scalarTag(written) != .null { return false }
         return requireField(value, field, in: typeName, n, severity: severity)
     }
 
@@ -184,10 +184,13 @@ extension DocumentReader {
             return true
         }) else { return nil }
         guard requireValid(defaultValue, "default", in: "a Server Variable object", n) else { return nil }
+        if let values, values.isEmpty, let node = tree(n).value(n.node, forKey: "enum") {
+            warning("the server variable's 'enum' is empty (OpenAPI wants at least one value); read as any value", child(n, node))
+        }
         if let values, let defaultValue, !values.isEmpty, !values.contains(defaultValue) {
             error("the server variable's default '\(defaultValue)' is not one of its enum values", n)
         }
-        return ServerVariable(enumValues: values, defaultValue: defaultValue!, description: description, extensions: ext)
+        return ServerVariable(enumValues: values?.isEmpty == true ? nil : values, defaultValue: defaultValue!, description: description, extensions: ext)
     }
 
     func readExternalDocs(_ n: NodeRef) -> ExternalDocumentation? {
@@ -280,7 +283,9 @@ extension DocumentReader {
             }
             return true
         }) else { return nil }
-        let ops = operations.compactMap { readOperation($0.1, method: $0.0, path: path, pathParameters: parameters) }
+        let ops = operations.compactMap { method, node in
+            operation(node, method: method, path: path, pathParameters: parameters)
+        }
         return PathItem(summary: summary, description: description, operations: ops, servers: servers,
                         parameters: parameters, extensions: ext, source: n)
     }
@@ -299,6 +304,25 @@ extension DocumentReader {
             }
         }
         return params
+    }
+
+    /// An Operation object, or a `$ref` to one: documents split into one file per operation
+    /// (DigitalOcean's) write `get: {$ref: resources/droplets/list.yml}`, which OpenAPI does not
+    /// allow but Redocly and swagger-parser resolve like any `$ref`. Read the same way, in the
+    /// same `$ref` root; siblings of the `$ref` are ignored.
+    func operation(_ n: NodeRef, method: HTTPMethod, path: String, pathParameters: [Resolved<Parameter>]) -> Operation? {
+        guard let refValue = refNode(n) else {
+            return readOperation(n, method: method, path: path, pathParameters: pathParameters)
+        }
+        lenient("$ref on an Operation object is not OpenAPI (only Path Items and components may be referenced); resolved and read as the operation, as bundlers do", refValue)
+        let t = tree(n)
+        for (k, _) in t.pairs(n.node) where t.scalar(k) != "$ref" {
+            warning("'\(t.scalar(k) ?? "")' beside an Operation $ref is ignored", child(n, k))
+        }
+        // Read afresh for each use: the operation takes its path and the path item's parameters.
+        return resolvable(n, "an Operation object", memoize: false) {
+            readOperation($0, method: method, path: path, pathParameters: pathParameters)
+        }?.value
     }
 
     func readOperation(_ n: NodeRef, method: HTTPMethod, path: String, pathParameters: [Resolved<Parameter>]) -> Operation? {
@@ -372,7 +396,18 @@ extension DocumentReader {
         p.location = location!
         p.extensions = ext
         if p.location == .path && !p.required {
-            error("path parameter '\(p.name)' must have 'required: true'", requiredNode ?? n)
+            // The schema of OpenAPI 3.1 does not check it for a parameter with `content`; a path
+            // parameter is always sent, so the reading is not in doubt.
+            lenient("a path parameter must have 'required: true'; read as required", requiredNode ?? n)
+            p.required = true
+        }
+        if p.location != .query, let node = tree(n).value(n.node, forKey: "allowReserved") {
+            warning("'allowReserved' applies only to query parameters; ignored on a \(p.location.rawValue) parameter", child(n, node))
+            p.allowReserved = false
+        }
+        if p.example != nil && !p.examples.isEmpty {
+            warning("a Parameter object must not have both 'example' and 'examples'; 'example' ignored", n)
+            p.example = nil
         }
         if p.schema == nil && p.content.isEmpty {
             error("parameter '\(p.name)' has neither 'schema' nor 'content'", n)
@@ -531,6 +566,10 @@ extension DocumentReader {
             return true
         }) else { return nil }
         h.extensions = ext
+        if h.example != nil && !h.examples.isEmpty {
+            warning("a Header object must not have both 'example' and 'examples'; 'example' ignored", n)
+            h.example = nil
+        }
         return h
     }
 
@@ -574,18 +613,18 @@ extension DocumentReader {
         var c = Components()
         let ext = object(n, "the Components object") { key, v in
             switch key {
-            case "schemas": c.schemas = map(v, "components/schemas") { _, s in schema(s) }
-            case "responses": c.responses = map(v, "components/responses") { _, r in resolvable(r, "a Response object", readResponse) }
-            case "parameters": c.parameters = map(v, "components/parameters") { _, p in resolvable(p, "a Parameter object", readParameter) }
-            case "examples": c.examples = readExamples(v)
-            case "requestBodies": c.requestBodies = map(v, "components/requestBodies") { _, b in resolvable(b, "a Request Body object", readRequestBody) }
-            case "headers": c.headers = readHeaders(v)
-            case "securitySchemes": c.securitySchemes = map(v, "components/securitySchemes") { _, s in resolvable(s, "a Security Scheme object", readSecurityScheme) }
-            case "links": c.links = map(v, "components/links") { _, l in resolvable(l, "a Link object", readLink) }
-            case "callbacks": c.callbacks = map(v, "components/callbacks") { _, cb in resolvable(cb, "a Callback object", readCallback) }
+            case "schemas": c.schemas = component(v, key) { _, s in schema(s) }
+            case "responses": c.responses = component(v, key) { _, r in resolvable(r, "a Response object", readResponse) }
+            case "parameters": c.parameters = component(v, key) { _, p in resolvable(p, "a Parameter object", readParameter) }
+            case "examples": c.examples = component(v, key) { _, e in resolvable(e, "an Example object", readExample) }
+            case "requestBodies": c.requestBodies = component(v, key) { _, b in resolvable(b, "a Request Body object", readRequestBody) }
+            case "headers": c.headers = component(v, key) { _, h in resolvable(h, "a Header object", readHeader) }
+            case "securitySchemes": c.securitySchemes = component(v, key) { _, s in resolvable(s, "a Security Scheme object", readSecurityScheme) }
+            case "links": c.links = component(v, key) { _, l in resolvable(l, "a Link object", readLink) }
+            case "callbacks": c.callbacks = component(v, key) { _, cb in resolvable(cb, "a Callback object", readCallback) }
             case "pathItems":
                 if !is31 { warning("'components/pathItems' is an OpenAPI 3.1 field; read anyway", v) }
-                c.pathItems = map(v, "components/pathItems") { name, item in readPathItem(item, path: name) }
+                c.pathItems = component(v, key) { name, item in readPathItem(item, path: name) }
             default: return false
             }
             return true
@@ -596,7 +635,7 @@ extension DocumentReader {
             guard let k = tree(n).scalar(pair.key), !k.hasPrefix("x-") else { return nil }
             return (k, child(n, pair.value))
         } : []
-        for (_, group) in names where tree(group).isMapping(group.node) {
+        for (_, group) in names where tree(group).isMapping(group.node) && refNode(group) == nil {
             for (k, _) in tree(group).pairs(group.node) {
                 guard let name = tree(group).scalar(k) else { continue }
                 if name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
@@ -605,6 +644,11 @@ extension DocumentReader {
             }
         }
         return c
+    }
+
+    /// One group of components (`components/<group>`); an entry that is a remote `$ref` is left out with a warning.
+    private func component<T>(_ n: NodeRef, _ group: String, _ read: (String, NodeRef) -> T?) -> OrderedEntries<T> {
+        map(n, "components/\(group)") { name, v in skipsRemoteComponent(name, v) ? nil : read(name, v) }
     }
 
     func readSecurityScheme(_ n: NodeRef) -> SecurityScheme? {
@@ -683,7 +727,10 @@ extension DocumentReader {
     // MARK: Whole-document checks
 
     /// Unique operationIds; every `{name}` in a path template has a path parameter and back.
-    func checkOperations(paths: OrderedEntries<PathItem>, webhooks: OrderedEntries<PathItem>) {
+    /// A mismatch is read the way generators read it (the OpenAPI schema cannot check it, and its
+    /// own examples have one): a `{name}` with no parameter becomes a required string path
+    /// parameter, a path parameter not in the template is left out.
+    func checkOperations(paths: inout OrderedEntries<PathItem>, webhooks: OrderedEntries<PathItem>) {
         var ids: [String: NodeRef] = [:]
         for item in paths.values + webhooks.values {
             for op in item.operations {
@@ -698,18 +745,35 @@ extension DocumentReader {
                 }
             }
         }
-        for (path, item) in paths {
+        for index in paths.entries.indices {
+            let path = paths.entries[index].key
             let templated = Self.templateNames(path)
-            for op in item.operations {
+            for opIndex in paths.entries[index].value.operations.indices {
+                var op = paths.entries[index].value.operations[opIndex]
                 let declared = op.parameters.filter { $0.value.location == .path }.map(\.value.name)
                 for name in templated where !declared.contains(name) {
-                    error("\(op.method.rawValue.uppercased()) \(path): the path template names '{\(name)}' but no path parameter '\(name)' is declared", op.source)
+                    warning("\(op.method.rawValue.uppercased()) \(path): the path template names '{\(name)}' but no path parameter '\(name)' is declared; read as a required string path parameter", op.source)
+                    op.parameters.append(Resolved(syntheticPathParameter(name, op.source)))
                 }
-                for p in op.parameters where p.value.location == .path && !templated.contains(p.value.name) {
-                    error("\(op.method.rawValue.uppercased()) \(path): path parameter '\(p.value.name)' does not appear in the path template", p.reference?.source ?? p.value.source)
+                op.parameters.removeAll { p in
+                    guard p.value.location == .path && !templated.contains(p.value.name) else { return false }
+                    warning("\(op.method.rawValue.uppercased()) \(path): path parameter '\(p.value.name)' does not appear in the path template; left out", p.reference?.source ?? p.value.source)
+                    return true
                 }
+                paths.entries[index].value.operations[opIndex] = op
             }
         }
+    }
+
+    /// `{name}` of a path template that no parameter declares: a required string, located at the operation.
+    private func syntheticPathParameter(_ name: String, _ operation: NodeRef) -> Parameter {
+        var schema = JSONSchema(source: operation)
+        schema.types = .string
+        let id = SchemaID(Int32(schemas.all.count))
+        schemas.all.append(schema)
+        return Parameter(name: name, location: .path, description: nil, required: true, deprecated: false, allowEmptyValue: false,
+                         style: nil, explode: nil, allowReserved: false, schema: id, content: [], example: nil, examples: [],
+                         extensions: [], source: operation)
     }
 
     static func templateNames(_ path: String) -> [String] {
@@ -730,7 +794,7 @@ extension DocumentReader {
             for requirement in t.items(list) where t.isMapping(requirement) {
                 for (k, _) in t.pairs(requirement) {
                     guard let name = t.scalar(k), !known.contains(name) else { continue }
-                    error("security requirement names '\(name)', which is not in components/securitySchemes", child(n, k))
+                    warning("security requirement names '\(name)', which is not in components/securitySchemes; ignored", child(n, k))
                 }
             }
         }

@@ -20,7 +20,7 @@ extension DocumentReader {
             return s
         }
         var nullableNode: NodeRef?
-        let ext = object(n, "a Schema object") { key, v in
+        let ext = object(n, "a Schema object", nullIsRead: ["type"]) { key, v in
             switch key {
             case "$ref":
                 if let text = string(v, key) {
@@ -116,12 +116,8 @@ extension DocumentReader {
         }
         s.extensions = ext ?? []
 
-        if s.usesNullableKeyword {
-            if is31, let nullableNode {
-                nullableIn31.count += 1
-                // Keep the first use in the file (schemas are not read in file order: components come first).
-                if let first = nullableIn31.first, !precedes(nullableNode, first) {} else { nullableIn31.first = nullableNode }
-            }
+        if s.usesNullableKeyword, is31, let nullableNode {
+            lenient("'nullable' is an OpenAPI 3.0 keyword, not part of 3.1's JSON Schema; read as type [..., \"null\"]; write `type: [T, \"null\"]` instead", nullableNode)
         }
         if s.types?.contains(.null) == true { s.nullable = true }
         if let min = s.minLength, let max = s.maxLength, min > max {
@@ -139,12 +135,6 @@ extension DocumentReader {
         return s
     }
 
-    private func precedes(_ a: NodeRef, _ b: NodeRef) -> Bool {
-        if a.file != b.file { return a.file < b.file }
-        let t = tree(a)
-        return (t.line(a.node), t.column(a.node)) < (t.line(b.node), t.column(b.node))
-    }
-
     private func readTypes(_ v: NodeRef) -> JSONTypeSet? {
         let t = tree(v)
         if t.isSequence(v.node) {
@@ -152,6 +142,12 @@ extension DocumentReader {
             var set: JSONTypeSet = []
             for item in t.items(v.node) {
                 let n = child(v, item)
+                if t.scalarTag(n.node) == .null {
+                    // `type: [string, null]`: OpenAPIKit and Redocly take it for the type name.
+                    lenient("'type' lists YAML's null (unquoted null or ~), not the type name \"null\"; read as \"null\"", n)
+                    set.insert(.null)
+                    continue
+                }
                 guard let name = string(n, "type") else { continue }
                 guard let type = JSONTypeSet(name: name) else {
                     error("unknown type '\(name)'; expected one of null, boolean, object, array, number, string, integer", n)
@@ -160,6 +156,14 @@ extension DocumentReader {
                 set.insert(type)
             }
             return set
+        }
+        if t.scalarTag(v.node) == .null {
+            if is31, t.scalar(v.node)?.isEmpty == false {
+                lenient("'type: null' unquoted is YAML's null, not the type name \"null\"; read as \"null\"", v)
+                return .null
+            }
+            lenient("'type' has no value (YAML null); read as if it were absent", v)
+            return nil
         }
         guard let name = string(v, "type") else { return nil }
         guard let type = JSONTypeSet(name: name) else {
@@ -194,13 +198,21 @@ extension DocumentReader {
         return value
     }
 
+    /// 3.0 writes `exclusiveMinimum: true` beside `minimum`; 3.1 writes the bound itself. Either
+    /// form in the other version is unambiguous, so it is read as written, with a warning.
     private func exclusiveBound(_ v: NodeRef, _ key: String) -> ExclusiveBound? {
+        let bound = key == "exclusiveMinimum" ? "minimum" : "maximum"
         if tree(v).scalarTag(v.node) == .bool {
-            if is31 { error("'\(key)' is a number in OpenAPI 3.1 (the boolean form is 3.0)", v) }
-            return .flag(bool(v, key)!)
+            let flag = bool(v, key)!
+            if is31 {
+                lenient("'\(key): \(flag)' is the OpenAPI 3.0 form (3.1 writes the bound itself); read as '\(bound)' being \(flag ? "exclusive" : "inclusive")", v)
+            }
+            return .flag(flag)
         }
         guard let value = number(v, key) else { return nil }
-        if !is31 { error("'\(key)' is a boolean in OpenAPI 3.0 (the number form is 3.1)", v) }
+        if !is31 {
+            lenient("a number in '\(key)' is the OpenAPI 3.1 form (3.0 writes a boolean beside '\(bound)'); read as an exclusive \(bound)", v)
+        }
         return .value(value)
     }
 
