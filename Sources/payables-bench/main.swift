@@ -12,7 +12,7 @@
 //   row <bytes> <events> <component schemas> <scan ms> <lint ms> <generate ms> <peak RSS MB> <stage ms...>
 //
 //   swift run -c release payables-bench [SPEC] [--runs N] [--generate] [--stages] [--row]
-//       [--config FILE | --module NAME] [--apple PATH]
+//       [--config FILE | --module NAME] [--apple PATH] [--output DIR (keeps the generated files)]
 import CYAML
 import Foundation
 import OpenAPIDocument
@@ -31,6 +31,7 @@ var configPath: String?
 var moduleName: String?
 var measureStages = false
 var printRow = false
+var keptOutput: String?
 var iterator = arguments.makeIterator()
 while let argument = iterator.next() {
     switch argument {
@@ -41,6 +42,7 @@ while let argument = iterator.next() {
     case "--module": moduleName = iterator.next()
     case "--stages": measureStages = true; measureGeneration = true
     case "--row": printRow = true
+    case "--output": keptOutput = iterator.next(); measureGeneration = true
     default: specPath = argument
     }
 }
@@ -132,9 +134,9 @@ do {
     exit(2)
 }
 
+let generatedFolder = keptOutput ?? scratch.appendingPathComponent("ours").path
 func generateOnce() -> Int {
-    let outcome = try! Generator.generate(specPath: specFile, config: config, templatesFolder: templates,
-                                          outputFolder: scratch.appendingPathComponent("ours").path)
+    let outcome = try! Generator.generate(specPath: specFile, config: config, templatesFolder: templates, outputFolder: generatedFolder)
     if outcome.writtenFiles.isEmpty {
         for d in outcome.diagnostics where d.severity == .error { FileHandle.standardError.write(Data("\(d)\n".utf8)) }
         FileHandle.standardError.write(Data("payables-bench: generation wrote nothing (errors above)\n".utf8))
@@ -195,8 +197,8 @@ for i in 0..<runs {
     if let tool = appleGenerator, i < appleRuns { appleTimes.append(time { runApple(tool) }.0) }
 }
 let peakAfterGeneration = peakRSSMegabytes()
-let generatedBytes = (try? FileManager.default.contentsOfDirectory(atPath: scratch.appendingPathComponent("ours").path))?
-    .reduce(0) { $0 + ((try? Data(contentsOf: scratch.appendingPathComponent("ours").appendingPathComponent($1)).count) ?? 0) } ?? 0
+let generatedBytes = (try? FileManager.default.contentsOfDirectory(atPath: generatedFolder))?
+    .reduce(0) { $0 + ((try? Data(contentsOf: URL(fileURLWithPath: generatedFolder).appendingPathComponent($1)).count) ?? 0) } ?? 0
 let scan2 = median(scanTimes2), generation = median(generateTimes)
 print(String(format: "generate %@ (parse, resolve, model, render, write %d bytes): median %.1f ms (min %.1f)", config.module, generatedBytes, generation, generateTimes.min()!))
 print(String(format: "ratio generate / scan: %.2fx (scan median %.1f ms in this loop)", generation / scan2, scan2))
