@@ -32,7 +32,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-openapi-runtime", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-openapi-urlsession", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
@@ -60,10 +59,7 @@ let package = Package(
         // Stages 1-3: bytes -> located YAML nodes -> typed OpenAPI document -> resolved refs.
         .target(name: "OpenAPIDocument", dependencies: ["CYAML"]),
         // Stages 4-5: resolved document -> SDK model -> Mustache templates -> files.
-        .target(
-            name: "SDKGen",
-            dependencies: ["OpenAPIDocument", .product(name: "Mustache", package: "swift-mustache")]
-        ),
+        .target(name: "SDKGen", dependencies: ["OpenAPIDocument"]),
         .executableTarget(
             name: "payables-gen",
             dependencies: [

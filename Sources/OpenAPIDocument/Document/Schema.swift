@@ -159,7 +159,10 @@ public struct SchemaTable: Sendable {
     public internal(set) var all: [JSONSchema] = []
     var idsByNode: [NodeRef: SchemaID] = [:]
 
-    public subscript(id: SchemaID) -> JSONSchema { all[Int(id.index)] }
+    /// Borrowed, not copied: `schemas[id].ref` reads one field of a large struct.
+    public subscript(id: SchemaID) -> JSONSchema {
+        _read { yield all[Int(id.index)] }
+    }
 
     public var count: Int { all.count }
 

@@ -55,6 +55,7 @@ public enum Naming {
 
     /// Words of a name: split at anything that is not a letter or digit, and at lower->Upper steps.
     static func words(_ text: String) -> [String] {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(text) }
         var words: [String] = []
         var current = ""
         var previousWasLower = false
@@ -73,6 +74,31 @@ public enum Naming {
             }
         }
         if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// `words` for ASCII text, on bytes (the same split: `Character`'s letter and case tests agree
+    /// with these ranges on ASCII), without the Unicode property lookups that made naming slow.
+    private static func asciiWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current: [UInt8] = []
+        var previousWasLower = false
+        for b in text.utf8 {
+            let isUpper = b >= 0x41 && b <= 0x5A, isLower = b >= 0x61 && b <= 0x7A, isDigit = b >= 0x30 && b <= 0x39
+            if isUpper || isLower || isDigit {
+                if isUpper && previousWasLower && !current.isEmpty {
+                    words.append(String(decoding: current, as: UTF8.self))
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(b)
+                previousWasLower = isLower || isDigit
+            } else {
+                if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
+                previousWasLower = false
+            }
+        }
+        if !current.isEmpty { words.append(String(decoding: current, as: UTF8.self)) }
         return words
     }
 
@@ -127,6 +153,8 @@ public enum Naming {
     /// carriage return), format characters (bidi embeddings, overrides and isolates, zero-width
     /// characters, byte-order marks), line and paragraph separators, and default-ignorable code points.
     public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
+        // ASCII, without the Unicode property tables: only controls are hidden there.
+        if scalar.value < 0x80 { return scalar.value == 0x7F || (scalar.value < 0x20 && scalar.value != 0x09 && scalar.value != 0x0A && scalar.value != 0x0D) }
         switch scalar.properties.generalCategory {
         case .control: return !(scalar == "\t" || scalar == "\n" || scalar == "\r")
         case .format, .lineSeparator, .paragraphSeparator: return true
@@ -172,6 +200,8 @@ public enum Naming {
     /// The body of a Swift string literal (without quotes) that spells `text` exactly: quotes,
     /// backslashes, controls and hidden characters (`isHidden`) are written as escapes.
     public static func stringLiteralBody(_ text: String) -> String {
+        // Most texts need no escape: printable ASCII without quotes or backslashes.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -205,10 +235,8 @@ public enum Naming {
         return out
     }
 
-    /// Doc comment lines: line breaks split lines; tabs become spaces; controls and hidden
-    /// characters (`isHidden`) are dropped. Each line is the text after `///` (empty lines stay
-    /// empty so no trailing space is written).
-    public static func docLines(_ text: String) -> [String] {
+    /// Line breaks as line feeds, tabs as spaces, controls and hidden characters dropped.
+    private static func docText(_ text: String) -> String {
         var cleaned = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -219,6 +247,15 @@ public enum Naming {
                 cleaned.unicodeScalars.append(scalar)
             }
         }
+        return cleaned
+    }
+
+    /// Doc comment lines: line breaks split lines; tabs become spaces; controls and hidden
+    /// characters (`isHidden`) are dropped. Each line is the text after `///` (empty lines stay
+    /// empty so no trailing space is written).
+    public static func docLines(_ text: String) -> [String] {
+        // ASCII text without controls but line feeds needs no cleaning.
+        let cleaned = text.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A } ? text : docText(text)
         var lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var l = String(line)
             while l.last == " " { l.removeLast() }

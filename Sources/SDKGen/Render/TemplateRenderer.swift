@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 /// Stage 5: `SDKModel` -> file contents, through the Mustache templates of one folder.
 /// Files are rendered in parallel; each gets the context `Render/` builds for its template.
