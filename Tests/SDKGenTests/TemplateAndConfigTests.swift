@@ -120,6 +120,46 @@ final class TemplateAndConfigTests: XCTestCase {
                        ["\(configPath):4:5: error: type override: no schema at '#/components/schemas/Nope' in \(spec)"])
     }
 
+    /// Lines and columns count Unicode scalars; keys with `/` and `~` get RFC 6901 pointers.
+    func testLocatedJSONPositionsAndValues() throws {
+        let text = "{\"ä/b\": [1, {\"c~d\": \"\\u00e9\\n\"}],\n  \"e\": [true, null, -1.5e3]}"
+        let json = try LocatedJSON(data: Data(text.utf8))
+        XCTAssertEqual(json.position(of: "/ä~1b"), .init(line: 1, column: 2))
+        XCTAssertEqual(json.position(of: "/ä~1b/1/c~0d"), .init(line: 1, column: 14))
+        XCTAssertEqual(json.position(of: "/e/2"), .init(line: 2, column: 21))
+        XCTAssertEqual(json.position(of: "/e/7/x"), .init(line: 2, column: 3), "an absent pointer: its closest written parent")
+        XCTAssertEqual(json.root, .object([
+            .init(key: "ä/b", value: .array([.number("1"), .object([.init(key: "c~d", value: .string("é\n"))])])),
+            .init(key: "e", value: .array([.bool(true), .null, .number("-1.5e3")])),
+        ]))
+        for (bad, position) in [("{\"a\": tru}", (1, 10)), ("[1,\n 2", (2, 3)), ("\"\u{1}\"", (1, 2)), ("{} x", (1, 4)), ("[01.]", (1, 5))] {
+            XCTAssertThrowsError(try LocatedJSON(data: Data(bad.utf8)), bad) { error in
+                let error = error as! LocatedJSON.SyntaxError
+                XCTAssertEqual([error.position.line, error.position.column], [position.0, position.1], "\(bad): \(error.message)")
+            }
+        }
+    }
+
+    /// Both plugins compile the generator's own config files through symlinks and decode no
+    /// config of their own; the shared files need nothing but Foundation (all a plugin has).
+    func testThePluginsReadTheConfigWithTheGeneratorsOwnType() throws {
+        let root = GoldenTests.packageRoot
+        let shared = root.appendingPathComponent("Sources/SDKGen/Config/Shared")
+        for plugin in ["PayablesGeneratorPlugin", "GenerateSDKCommand"] {
+            let link = root.appendingPathComponent("Plugins/\(plugin)/Shared")
+            XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link.path), "../../Sources/SDKGen/Config/Shared", plugin)
+            XCTAssertEqual(link.resolvingSymlinksInPath().path, shared.resolvingSymlinksInPath().path, plugin)
+            let source = try String(contentsOf: root.appendingPathComponent("Plugins/\(plugin)/Plugin.swift"), encoding: .utf8)
+            XCTAssertTrue(source.contains("GeneratorConfig.load(path:"), plugin)
+            XCTAssertFalse(source.contains("Decodable") || source.contains("JSONDecoder"), "\(plugin) reads no config of its own")
+        }
+        for file in try FileManager.default.contentsOfDirectory(atPath: shared.path) {
+            let text = try String(contentsOf: shared.appendingPathComponent(file), encoding: .utf8)
+            let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") }
+            XCTAssertEqual(imports, ["import Foundation"], file)
+        }
+    }
+
     // MARK: The built binary
 
     /// Run from an empty folder (no Templates/ there), with relative paths: the built-in templates.
