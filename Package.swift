@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "OpenAPIDocument", dependencies: ["CYAML"]),
         // Stages 4-5: resolved document -> SDK model -> Mustache templates -> files.
         .target(name: "SDKGen", dependencies: ["OpenAPIDocument"]),
+        // Writes Templates/*.mustache into SDKGen as string literals (Render/BuiltInTemplates.swift).
+        .executableTarget(name: "payables-embed-templates"),
         .executableTarget(
             name: "payables-gen",
             dependencies: [

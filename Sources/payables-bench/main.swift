@@ -157,7 +157,7 @@ func stagesOnce() -> StageTimes {
     t.translate = time { model = ModelTranslator.translate(loaded!.document!, config: config).0; return 0 }.0
     var files: [(name: String, contents: String)] = []
     t.render = time {
-        files = try! TemplateRenderer(folder: templates).render(model!, config: config, specFileName: URL(fileURLWithPath: specFile).lastPathComponent)
+        files = try! TemplateRenderer(overrides: templates).render(model!, config: config, specFileName: URL(fileURLWithPath: specFile).lastPathComponent)
         return files.count
     }.0
     let folder = scratch.appendingPathComponent("stages")

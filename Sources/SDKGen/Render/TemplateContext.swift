@@ -1,5 +1,5 @@
 /// What a template reads: dictionaries of plain values (strings, bools, numbers, arrays of
-/// contexts), the form swift-mustache looks keys up in fastest. Every context of every template is
+/// contexts), the form the Mustache engine (`Render/Mustache`) reads fastest. Every context of every template is
 /// built in `Render/` from the typed model, by the builders below and in `ModelContexts`,
 /// `ClientContext` and `CatalogContext`; `Templates/README.md` lists their keys.
 ///

@@ -74,7 +74,7 @@ extension XCTestCase {
     }
 
     private func render(_ template: String, _ context: TemplateContext) throws -> String {
-        let renderer = try TemplateRenderer(folder: GoldenTests.templates)
+        let renderer = try TemplateRenderer()
         return try XCTUnwrap(renderer.library.render(context, withTemplate: template))
     }
 
