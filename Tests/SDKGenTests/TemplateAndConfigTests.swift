@@ -132,7 +132,7 @@ final class TemplateAndConfigTests: XCTestCase {
             .init(key: "ä/b", value: .array([.number("1"), .object([.init(key: "c~d", value: .string("é\n"))])])),
             .init(key: "e", value: .array([.bool(true), .null, .number("-1.5e3")])),
         ]))
-        for (bad, position) in [("{\"a\": tru}", (1, 10)), ("[1,\n 2", (2, 3)), ("\"\u{1}\"", (1, 2)), ("{} x", (1, 4)), ("[01.]", (1, 5))] {
+        for (bad, position) in [("{\"a\": tru}", (1, 10)), ("[1,\n 2", (2, 3)), ("\"\u{1}\"", (1, 2)), ("{} x", (1, 4)), ("[01]", (1, 3)), ("[1.]", (1, 4))] {
             XCTAssertThrowsError(try LocatedJSON(data: Data(bad.utf8)), bad) { error in
                 let error = error as! LocatedJSON.SyntaxError
                 XCTAssertEqual([error.position.line, error.position.column], [position.0, position.1], "\(bad): \(error.message)")
