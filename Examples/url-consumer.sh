@@ -36,6 +36,10 @@ fi
 if ! grep -q "sync-codat-specs" <<<"$first" || ! grep -qF "$checkout/specs" <<<"$first"; then
     say "error: the plugin's error does not name the command and the folder:"; echo "$first" >&2; exit 1
 fi
+# The error is located at the config's "spec" key (the plugin reads the config with GeneratorConfig).
+if ! grep -qE "/Generated/CodatSyncPayables(V1)?/payables-gen\.json:[0-9]+:[0-9]+: error: the pinned document" <<<"$first"; then
+    say "error: the plugin's error is not located in the config:"; echo "$first" >&2; exit 1
+fi
 say "without the documents the build stops with: $(grep -m1 "sync-codat-specs" <<<"$first" | sed 's/^.*error: //')"
 
 # 2. The one command (offline here: --from copies; without it, it downloads the pinned commit).

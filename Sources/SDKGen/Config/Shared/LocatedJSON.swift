@@ -247,7 +247,13 @@ public struct LocatedJSON: Sendable, Equatable {
                 return count
             }
             if bytes[index] == UInt8(ascii: "-") { advance() }
-            guard digits() > 0 else { throw error("expected a digit") }
+            guard !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw error("expected a digit") }
+            if bytes[index] == UInt8(ascii: "0") {
+                advance()
+                if !atEnd, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { throw error("a number cannot start with 0") }
+            } else {
+                _ = digits()
+            }
             if !atEnd, bytes[index] == UInt8(ascii: ".") {
                 advance()
                 guard digits() > 0 else { throw error("expected a digit after '.'") }
