@@ -26,7 +26,7 @@ part="${1:-all}"
 gen="$root/.build/debug/payables-gen"
 modules="$root/.build/debug/Modules"
 [ -x "$gen" ] || { echo "payables-gen is not built" >&2; exit 1; }
-[ -d "$modules/PayablesRuntime.swiftmodule" ] || (cd "$root" && swift build --target PayablesRuntime >/dev/null)
+[ -e "$modules/PayablesRuntime.swiftmodule" ] || (cd "$root" && swift build --target PayablesRuntime >/dev/null)
 
 rm -rf "$work"
 mkdir -p "$work"
