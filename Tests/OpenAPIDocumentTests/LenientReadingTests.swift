@@ -94,6 +94,15 @@ final class LenientReadingTests: XCTestCase {
 
     // MARK: The other version's form
 
+    /// `required: true` on a property (Swagger 2's habit): ignored, as swagger-parser does; the parent's list decides.
+    func testRequiredAsABooleanInASchema() throws {
+        let (document, diagnostics) = try load(head + "components:\n  schemas:\n    A:\n      properties:\n        id: {type: string, required: true}\n")
+        assertDiagnostic(diagnostics, "'required: true' in a schema is the draft 3 form (JSON Schema lists required properties in the parent's 'required'); ignored",
+                         severity: .warning, line: 7, column: 38, pointer: "/components/schemas/A/properties/id/required")
+        XCTAssertEqual(diagnostics.count, 1, render(diagnostics))
+        XCTAssertEqual(document.componentSchema("A")?.required, [])
+    }
+
     /// 3.0's boolean `exclusiveMinimum` in a 3.1 document, and 3.1's number in a 3.0 one: read as meant.
     func testExclusiveBoundsOfTheOtherVersion() throws {
         let (document31, diagnostics31) = try load(head + "components:\n  schemas:\n    A: {minimum: 1, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: false}\n")
