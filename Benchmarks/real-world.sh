@@ -26,7 +26,7 @@ part="${1:-all}"
 gen="$root/.build/debug/payables-gen"
 modules="$root/.build/debug/Modules"
 [ -x "$gen" ] || { echo "payables-gen is not built" >&2; exit 1; }
-[ -d "$modules/PayablesRuntime.swiftmodule" ] || (cd "$root" && swift build --target PayablesRuntime >/dev/null)
+[ -e "$modules/PayablesRuntime.swiftmodule" ] || (cd "$root" && swift build --target PayablesRuntime >/dev/null)
 
 rm -rf "$work"
 mkdir -p "$work"
@@ -115,7 +115,7 @@ api() {
     printf '%-44s OpenAPI %-5s %5s files %6s KB | generate %5s s, %4s MB peak, exit %s, %4s warnings, %3s errors, %6s lines | typecheck %s\n' \
         "$label" "$version" "$files" "$((bytes / 1024))" "$seconds" "$((memory / 1024))" "$status" "$warnings" "$errors" "$lines" "$check"
     if [ "${VERBOSE:-0}" = 1 ] || [ "$errors" -gt 0 ]; then grep -E ": error: " "$log" | head -20 | sed 's/^/    /'; fi
-    grep -E ": warning: " "$log" | sed -E 's/^[^ ]+ warning: //; s/ \(at #.*//; s/\([0-9]+ times in this document; first here\)//' | sort | uniq -c | sort -rn | head -8 | sed 's/^/    /'
+    grep -E ": warning: " "$log" | sed -E 's/^[^ ]+ warning: //; s/ \(at #.*//; s/ \([0-9]+ times in this document; first here\)//' | sort | uniq -c | sort -rn | head -8 | sed 's/^/    /'
     if [ -f "$work/$module.typecheck" ] && grep -q ": error: " "$work/$module.typecheck"; then grep -m10 ": error: " "$work/$module.typecheck" | sed 's/^/    /'; fi
 }
 

@@ -94,6 +94,15 @@ final class LenientReadingTests: XCTestCase {
 
     // MARK: The other version's form
 
+    /// `required: true` on a property (Swagger 2's habit): ignored, as swagger-parser does; the parent's list decides.
+    func testRequiredAsABooleanInASchema() throws {
+        let (document, diagnostics) = try load(head + "components:\n  schemas:\n    A:\n      properties:\n        id: {type: string, required: true}\n")
+        assertDiagnostic(diagnostics, "'required: true' in a schema is the draft 3 form (JSON Schema lists required properties in the parent's 'required'); ignored",
+                         severity: .warning, line: 7, column: 38, pointer: "/components/schemas/A/properties/id/required")
+        XCTAssertEqual(diagnostics.count, 1, render(diagnostics))
+        XCTAssertEqual(document.componentSchema("A")?.required, [])
+    }
+
     /// 3.0's boolean `exclusiveMinimum` in a 3.1 document, and 3.1's number in a 3.0 one: read as meant.
     func testExclusiveBoundsOfTheOtherVersion() throws {
         let (document31, diagnostics31) = try load(head + "components:\n  schemas:\n    A: {minimum: 1, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: false}\n")
@@ -185,6 +194,78 @@ final class LenientReadingTests: XCTestCase {
         assertDiagnostic(broken.diagnostics, "'description' is a $ref to a sequence; it must lead to a string", line: 5, column: 25)
     }
 
+    /// SendGrid's split document: `components: {schemas: {$ref: ./spec/components/schemas.json}}`, and a
+    /// parameter list replaced by a `$ref`: read as their targets.
+    func testReferenceInPlaceOfAMapOrAList() throws {
+        let root = head + """
+        paths:
+          /mail:
+            post:
+              parameters: {$ref: 'spec/common.json#/parameters'}
+              responses: {'200': {description: ok, content: {application/json: {schema: {$ref: 'spec/schemas.json#/Mail'}}}}}
+        components:
+          schemas:
+            $ref: './spec/schemas.json'
+        """
+        let files = [
+            "/spec/spec/schemas.json": ##"{"Mail": {"type": "object", "properties": {"to": {"$ref": "#/Address"}}}, "Address": {"type": "string"}}"##,
+            "/spec/spec/common.json": #"{"parameters": [{"name": "on-behalf-of", "in": "header", "schema": {"type": "string"}}]}"#,
+        ]
+        let (document, diagnostics) = try load(root, files: files)
+        assertDiagnostic(diagnostics, "$ref in place of 'parameters' is not OpenAPI; resolved and read as its target, as bundlers do", severity: .warning, line: 6, column: 26)
+        assertDiagnostic(diagnostics, "$ref in place of components/schemas is not OpenAPI; resolved and read as its target, as bundlers do", severity: .warning, line: 10, column: 11)
+        XCTAssertEqual(diagnostics.count, 2, render(diagnostics))
+        XCTAssertEqual(document.components.schemas.keys, ["Mail", "Address"])
+        XCTAssertEqual(document.operation(.post, "/mail")?.parameters.map(\.value.name), ["on-behalf-of"])
+        let mail = try XCTUnwrap(document.componentSchema("Mail"))
+        XCTAssertEqual(document.schemas.resolved(try XCTUnwrap(mail.properties["to"])), document.components.schemas["Address"])
+    }
+
+    /// A `$ref` in place of an object that leads back into itself is a cycle error, never a hang or a crash.
+    func testReferenceInPlaceOfAnObjectThatLoops() {
+        let text = """
+        openapi: 3.1.0
+        info: {$ref: '#/info'}
+        components:
+          requestBodies:
+            B:
+              content:
+                application/json:
+                  encoding:
+                    a:
+                      headers:
+                        H:
+                          content:
+                            text/plain: {$ref: '#/components/requestBodies/B/content/application~1json'}
+        """
+        let result = loadDocument(text)
+        assertDiagnostic(result.diagnostics, "$ref '#/info' is part of a reference cycle that never reaches the Info object", line: 2, column: 14)
+        assertDiagnostic(result.diagnostics, "$ref '#/components/requestBodies/B/content/application~1json' is part of a reference cycle", line: 13, column: 40)
+    }
+
+    /// Redocly's `split` writes `paths/flows_{flowID}#clone+json.yaml`: the `#` is part of the file name.
+    /// A percent-encoded file name is decoded.
+    func testHashAndPercentEncodingInAFileName() throws {
+        let root = head + """
+        paths:
+          /flows/{flowID}#clone:
+            $ref: 'paths/flows_{flowID}#clone+json.yaml'
+          /flows/{flowID}:
+            $ref: 'paths/flows_%7BflowID%7D.yaml#/item'
+        """
+        let item = "get:\n  operationId: OPERATION\n  parameters: [{name: flowID, in: path, required: true, schema: {type: string}}]\n  responses: {'200': {description: ok}}\n"
+        let files = [
+            "/spec/paths/flows_{flowID}#clone+json.yaml": item.replacingOccurrences(of: "OPERATION", with: "cloneFlow"),
+            "/spec/paths/flows_{flowID}.yaml": "item:\n" + item.replacingOccurrences(of: "OPERATION", with: "getFlow").split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"),
+        ]
+        let (document, diagnostics) = try load(root, files: files)
+        assertDiagnostic(diagnostics, "'#' in a $ref's file name should be written %23 (a '#' starts the fragment); read as part of the file name",
+                         severity: .warning, line: 5, column: 11)
+        XCTAssertEqual(diagnostics.count, 1, render(diagnostics))
+        XCTAssertEqual(document.operation(.get, "/flows/{flowID}#clone")?.operationId, "cloneFlow")
+        XCTAssertEqual(document.operation(.get, "/flows/{flowID}")?.operationId, "getFlow")
+    }
+
     /// A component that is a remote `$ref` (the OAI's security scheme example) is left out; a use of it is an error.
     func testRemoteComponentIsLeftOut() throws {
         let text = head + """
@@ -222,7 +303,7 @@ final class LenientReadingTests: XCTestCase {
         let (document, diagnostics) = try load(text)
         assertDiagnostic(diagnostics, "PUT /pets/{id}: the path template names '{id}' but no path parameter 'id' is declared; read as a required string path parameter",
                          severity: .warning, line: 6, column: 7, pointer: "/paths/~1pets~1{id}/put")
-        assertDiagnostic(diagnostics, "PUT /pets/{id}: path parameter 'petId' does not appear in the path template; left out", severity: .warning, line: 8, column: 11)
+        assertDiagnostic(diagnostics, "PUT /pets/{id}: path parameter 'petId' does not appear in the path template; left out", severity: .warning, line: 7, column: 11)
         XCTAssertEqual(diagnostics.count, 2, render(diagnostics))
         let put = try XCTUnwrap(document.operation(.put, "/pets/{id}"))
         XCTAssertEqual(put.parameters.map(\.value.name), ["id"])

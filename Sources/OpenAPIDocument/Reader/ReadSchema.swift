@@ -69,6 +69,9 @@ extension DocumentReader {
             case "required":
                 if t.isSequence(v.node) {
                     s.required = stringList(v, key) ?? []
+                } else if t.scalarTag(v.node) == .bool {
+                    // Swagger 2's and JSON Schema draft 3's habit; swagger-parser ignores it too.
+                    lenient("'required: \(t.scalar(v.node) ?? "")' in a schema is the draft 3 form (JSON Schema lists required properties in the parent's 'required'); ignored", v)
                 } else {
                     error("'required' in a schema must be a sequence of property names, found \(describe(v))", v)
                 }
