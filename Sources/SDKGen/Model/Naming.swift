@@ -169,6 +169,7 @@ public enum Naming {
 
     /// `list-bills` -> `ListBills`, `banking-accountBalances` -> `BankingAccountBalances`.
     public static func upperCamel(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiUpperCamel(text) }
         var words = words(text)
         if words.isEmpty {
             words = text.unicodeScalars.map { "U" + String($0.value, radix: 16, uppercase: true) }
@@ -189,12 +190,38 @@ public enum Naming {
         let upper = upperCamel(text)
         if upper.hasPrefix("_") { return upper }
         // Lower the leading run of capitals (`URLPath` -> `urlPath`, `ID` -> `id`).
+        if upper.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowerLeadingCapitals(upper) }
         let chars = Array(upper)
         var i = 0
         while i < chars.count && chars[i].isUppercase { i += 1 }
         if i == 0 { return upper }
         let lowerCount = (i == 1 || i == chars.count) ? i : i - 1
         return String(chars[0..<lowerCount]).lowercased() + String(chars[lowerCount...])
+    }
+
+    /// `upperCamel` for ASCII text, on bytes: its words are letters and digits already (nothing for
+    /// `identifierSafe` to replace), so only the first letter of each is raised.
+    private static func asciiUpperCamel(_ text: String) -> String {
+        var words = asciiWords(text)
+        if words.isEmpty { words = text.unicodeScalars.map { "U" + String($0.value, radix: 16, uppercase: true) } }
+        var out: [UInt8] = []
+        for word in words {
+            for (k, b) in word.utf8.enumerated() { out.append(k == 0 && b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+        }
+        if out.isEmpty { return "Unnamed" }
+        if out[0] >= 0x30 && out[0] <= 0x39 { out.insert(UInt8(ascii: "_"), at: 0) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `lowerCamel`'s last step for ASCII text: the leading capitals lowered, but the last of a
+    /// run when more letters follow (`URLPath` -> `urlPath`).
+    private static func asciiLowerLeadingCapitals(_ upper: String) -> String {
+        var bytes = Array(upper.utf8)
+        var i = 0
+        while i < bytes.count && bytes[i] >= 0x41 && bytes[i] <= 0x5A { i += 1 }
+        let lowerCount = (i <= 1 || i == bytes.count) ? i : i - 1
+        for k in 0..<lowerCount { bytes[k] += 0x20 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The body of a Swift string literal (without quotes) that spells `text` exactly: quotes,
