@@ -13,3 +13,13 @@ if grep -q "Generating" <<<"$log"; then
     exit 1
 fi
 echo "Examples/run.sh: no-op rebuild quiet (no generator run)"
+# A template is an input of the build plugin: touching one reruns the generator (its output
+# unchanged, nothing is recompiled).
+touch "$here/../Templates/typeRef.mustache"
+log="$(swift build 2>&1)"
+if ! grep -q "Generating" <<<"$log"; then
+    echo "Examples/run.sh: error: a changed template did not rerun the generator:" >&2
+    echo "$log" >&2
+    exit 1
+fi
+echo "Examples/run.sh: a touched template reran the generator"
