@@ -129,6 +129,8 @@ let package = Package(
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Sends the write webhooks to consumers, signed (Webhooks/WebhookDispatcher.swift).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), "CodatWebhooks",
             ],
             // Seed data written by Resources/extract_seed.py from the guides and the documents.
             exclude: ["Resources/extract_seed.py"],
@@ -203,12 +205,22 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
-        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
+        .testTarget(
+            name: "CodatSandboxTests",
+            dependencies: [
+                "CodatSandbox", "OpenAPIDocument",
+                // The webhook consumers on loopback that receive and verify the sandbox's deliveries.
+                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
+                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

@@ -17,6 +17,14 @@ import Hummingbird
 /// - `POST /_sandbox/companies/{companyId}/refresh` – Codat's cache takes the accounting software's records now
 /// - `POST /_sandbox/reset` – the seed data back, idempotency keys forgotten
 /// - `GET /_sandbox/companies/{companyId}/{collection}[/{id}]` – stored records, unprojected
+/// - `GET|POST /_sandbox/webhooks/consumers`, `DELETE /_sandbox/webhooks/consumers/{id}` – webhook
+///   consumers; POST takes `{"url": "http://127.0.0.1:9000/webhooks", "secret": "whsec_…",
+///   "eventTypes": ["billPayments.write.successful"]}` (secret and eventTypes optional)
+/// - `GET|DELETE /_sandbox/webhooks/messages` – the delivery log (messages and their attempts)
+/// - `POST /_sandbox/webhooks/deliver` – sends the attempts due now and answers the log
+/// - `GET|POST|DELETE /_sandbox/webhooks/faults`, `DELETE /_sandbox/webhooks/faults/{id}` – POST takes
+///   `{"fault": {"type": "reorder", "seconds": 60}, "eventType": "billPayments.write.successful",
+///   "remaining": 1}` (types: duplicate, reorder, badSignature, staleTimestamp with `seconds`)
 extension SandboxCore {
     static let controlPrefix = "/_sandbox"
 
@@ -124,6 +132,7 @@ extension SandboxCore {
             }
             return .json(record)
         }
+        addWebhookControlRoutes(to: &table)
         return table
     }
 
@@ -153,7 +162,7 @@ extension SandboxCore {
         return collection
     }
 
-    private static func encode<T: Encodable>(_ value: T) throws -> Data {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

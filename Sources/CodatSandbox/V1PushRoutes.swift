@@ -22,12 +22,21 @@ extension SandboxCore {
             let queued = try store.withConnection(companyId, request.parameter("connectionId")) { state in
                 state.enqueuePush(
                     dataType: dataType, connectionId: request.parameter("connectionId"), timeoutInMinutes: timeout,
-                    delay: delayOverride ?? delay(), now: store.clock.now, apply: apply)
+                    delay: delayOverride ?? delay(), now: store.clock.now, writeType: writeType(request), apply: apply)
             }
             // Read back: a zero delay has settled it by now.
             let key = queued["pushOperationKey"]?.string ?? ""
             let operation = try store.withCompany(companyId) { $0.pushOperation(key) } ?? queued
             return try Projection.response(Response.self, operation)
+        }
+
+        /// The write request's `type` as Codat's write webhooks name it.
+        @Sendable func writeType(_ request: APIRequest) -> String {
+            switch request.method.uppercased() {
+            case "POST": return request.target.split(separator: "?")[0].hasSuffix("/attachments") ? "UploadAttachment" : "Create"
+            case "DELETE": return "Delete"
+            default: return "Update"
+            }
         }
 
         // MARK: Accounts

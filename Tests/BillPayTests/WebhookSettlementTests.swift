@@ -1,0 +1,208 @@
+@testable import BillPay
+import CodatSandbox
+import CodatSyncPayablesV1
+import CodatWebhooks
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import XCTest
+
+/// Push handles settled by Codat's write webhooks (CODAT-FACTS §4: `{dataType}.write.successful`
+/// / `.unsuccessful`, signed, at least once, in no order) with polling switched off: the sandbox
+/// sends signed deliveries over loopback to a real consumer, which verifies them with
+/// `WebhookVerifier` and hands them to a `PushEventInbox`.
+final class WebhookSettlementTests: XCTestCase {
+    let billId = "0394819c-b784-454d-991c-c4711b9aca12" // Xero, GBP 120 due
+    let accountId = "bd9e85e0-0478-433d-ae9f-0b3c4f04bfe4"
+    /// Handles wait on webhooks only.
+    let webhooksOnly = PushPolling(maxInterval: .milliseconds(200), timeout: .seconds(60), enabled: false)
+
+    /// What the consumer did with each delivery.
+    final class Deliveries: @unchecked Sendable {
+        private let lock = NSLock()
+        private var list: [(webhookId: String, receipt: PushEventInbox.Receipt?, refusal: String?)] = []
+        func add(_ webhookId: String, _ receipt: PushEventInbox.Receipt?, _ refusal: String?) {
+            lock.lock(); defer { lock.unlock() }
+            list.append((webhookId, receipt, refusal))
+        }
+        var all: [(webhookId: String, receipt: PushEventInbox.Receipt?, refusal: String?)] {
+            lock.lock(); defer { lock.unlock() }
+            return list
+        }
+    }
+
+    /// A webhook endpoint on loopback: verify (401 when it fails), decode (400), hand to the inbox (204).
+    func startConsumer(secret: WebhookSecret, inbox: PushEventInbox, deliveries: Deliveries) async throws -> URL {
+        let verifier = WebhookVerifier(secret: secret)
+        let router = Router()
+        router.post("/codat/webhooks") { request, _ -> Response in
+            var request = request
+            let body = Data(buffer: try await request.collectBody(upTo: 1 << 20))
+            let webhookId = request.headers[HTTPField.Name(WebhookHeader.id)!] ?? ""
+            do {
+                _ = try verifier.verify(body: body) { name in request.headers[HTTPField.Name(name)!] }
+            } catch {
+                deliveries.add(webhookId, nil, error.description)
+                return Response(status: .unauthorized)
+            }
+            guard let event = try? PushWriteEvent(jsonBody: body) else {
+                deliveries.add(webhookId, nil, "not a write event")
+                return Response(status: .badRequest)
+            }
+            deliveries.add(webhookId, await inbox.receive(event), nil)
+            return Response(status: .noContent)
+        }
+        var logger = Logger(label: "billpay-webhook-consumer")
+        logger.logLevel = .critical
+        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(2)
+        let group = ServiceGroup(configuration: configuration)
+        let runTask = Task {
+            try? await group.run()
+            portContinuation.finish()
+        }
+        addTeardownBlock {
+            await group.triggerGracefulShutdown()
+            await runTask.value
+        }
+        var port: Int?
+        for await value in ports {
+            port = value
+            break
+        }
+        return URL(string: "http://127.0.0.1:\(try XCTUnwrap(port))/codat/webhooks")!
+    }
+
+    /// A sandbox (pushes settle after 300 ms), a consumer subscribed to it, and the Bill Pay layer
+    /// with polling off and the consumer's inbox; the wall clock (the sandbox's moves with it).
+    func setUp() async throws -> (CodatSandbox, AsyncBillPay, PushEventInbox, Deliveries, PaymentJournal) {
+        let sandbox = try await startSandbox(self)
+        let secret = WebhookSecret.generate()
+        let inbox = PushEventInbox()
+        let deliveries = Deliveries()
+        let url = try await startConsumer(secret: secret, inbox: inbox, deliveries: deliveries)
+        try sandbox.addWebhookConsumer(url: url, secret: secret.stringValue)
+        let journal = PaymentJournal()
+        let billPay = AsyncBillPay(client: v1Client(sandbox), company: try connection(sandbox, .xero), polling: webhooksOnly,
+                                   delivery: testDelivery, journal: journal, pushEvents: inbox)
+        return (sandbox, billPay, inbox, deliveries, journal)
+    }
+
+    func payment(_ billPay: AsyncBillPay, amount: Decimal) async throws -> BillPaymentRequest {
+        try billPay.builder.payBill(try await billPay.bill(id: billId), amount: amount,
+                                    details: PaymentDetails(account: AccountRef(id: accountId), date: "2024-06-01"))
+    }
+
+    func testAV1PaymentIsSettledByItsWebhookWithPollingOffAndDuplicatedReorderedDeliveriesCountOnce() async throws {
+        let (sandbox, billPay, inbox, deliveries, journal) = try await setUp()
+        // Every delivery twice; the first payment's event held back 60 s of sandbox time so the
+        // second one's arrives first (facts §4: at least once, no order).
+        sandbox.injectWebhookFault(.duplicate, times: nil)
+        sandbox.injectWebhookFault(.reorder(delay: .seconds(60)), eventType: "billPayments.write.successful", times: 1)
+
+        let first = try await billPay.pay(try await payment(billPay, amount: 20), intent: "webhook-first")
+        let second = try await billPay.pay(try await payment(billPay, amount: 30), intent: "webhook-second")
+        let firstWait = Task { try await first.wait() }
+        let secondDone = try await second.wait()
+        XCTAssertEqual(secondDone.polls, 0)
+        XCTAssertNotNil(secondDone.webhookEventId, "settled by its webhook")
+        let secondEntry = try await journal.entry(companyId: billPay.company.companyId, intentId: "webhook-second")
+        XCTAssertEqual(secondEntry?.status, .recorded)
+        XCTAssertEqual(secondEntry?.recordId, secondDone.recordId, "the journal keeps the event's record.id")
+
+        // The first is still pending until its held-back event is delivered.
+        sandbox.advanceClock(by: .seconds(60))
+        let firstDone = try await firstWait.value
+        XCTAssertNotNil(firstDone.webhookEventId)
+        XCTAssertEqual(firstDone.polls, 0)
+
+        // record.id is the payment the sandbox wrote, one per intent.
+        let written = sandbox.billPayments(companyId: billPay.company.companyId, api: .v1)
+        for (intent, done) in [("webhook-first", firstDone), ("webhook-second", secondDone)] {
+            let matching = written.filter { PaymentIntentID(intent).isMarked(in: $0["note"]?.string) }
+            XCTAssertEqual(matching.count, 1, intent)
+            XCTAssertEqual(matching.first?.id, done.recordId, intent)
+        }
+        XCTAssertTrue(sandbox.requests("v1.get-push-operation").isEmpty, "polling was off: no GET of a push operation")
+
+        // Delivered in the order second, first; each twice, accepted once.
+        await sandbox.deliverDueWebhooks()
+        let log = deliveries.all
+        XCTAssertEqual(log.count, 4)
+        XCTAssertEqual(log.filter { $0.receipt == .accepted }.count, 2)
+        XCTAssertEqual(log.filter { if case .duplicate = $0.receipt { return true } else { return false } }.count, 2)
+        let order = sandbox.webhookMessages.sorted { ($0.attempts.first?.sentAt ?? .distantFuture) < ($1.attempts.first?.sentAt ?? .distantFuture) }
+        XCTAssertEqual(order.map(\.pushOperationKey), [second.pushOperationKey, first.pushOperationKey])
+
+        // A Success arriving again for an intent already recorded changes nothing.
+        let before = try await journal.entry(companyId: billPay.company.companyId, intentId: "webhook-first")
+        let again = await inbox.receive(PushWriteEvent(eventId: "another-delivery", eventType: "billPayments.write.successful",
+                                                       pushOperationKey: try XCTUnwrap(first.pushOperationKey), status: .success,
+                                                       recordId: "some-other-id"))
+        XCTAssertEqual(again, .duplicate(firstEventId: try XCTUnwrap(firstDone.webhookEventId)))
+        let rewaited = try await first.wait()
+        XCTAssertEqual(rewaited.recordId, firstDone.recordId)
+        let after = try await journal.entry(companyId: billPay.company.companyId, intentId: "webhook-first")
+        XCTAssertEqual(after, before)
+    }
+
+    func testAnUnsuccessfulWriteEventReportsTheFailureWithItsDetails() async throws {
+        let (sandbox, billPay, _, deliveries, _) = try await setUp()
+        let handle = try await billPay.deleteBillPayment(id: "no-such-payment")
+        do {
+            _ = try await handle.wait()
+            XCTFail("the delete cannot succeed")
+        } catch let error as PushOperationFailedError {
+            XCTAssertEqual(error.status, .failed)
+            XCTAssertEqual(error.errorMessage, "Bill payment 'no-such-payment' was not found.")
+            XCTAssertEqual(error.validationErrors.first?.itemId, "no-such-payment", "the details a webhook does not carry, read once")
+        }
+        XCTAssertEqual(sandbox.requests("v1.get-push-operation").count, 1, "one read for the details, no polling")
+        XCTAssertEqual(deliveries.all.first?.receipt, .accepted)
+        XCTAssertEqual(sandbox.webhookMessages.first?.eventType, "billPayments.write.unsuccessful")
+    }
+
+    func testARefusedDeliveryIsRetriedAndStillSettlesTheHandle() async throws {
+        let (sandbox, billPay, _, deliveries, _) = try await setUp()
+        // The first attempt carries a bad signature: the consumer answers 401, the sandbox
+        // retries after 5 s of sandbox time (facts §4 schedule).
+        sandbox.injectWebhookFault(.badSignature, times: 1)
+        let handle = try await billPay.pay(try await payment(billPay, amount: 10), intent: "webhook-retried")
+        let waiting = Task { try await handle.wait() }
+        let refused = try await eventually { deliveries.all.contains { $0.refusal != nil } }
+        XCTAssertTrue(refused)
+        sandbox.advanceClock(by: .seconds(5))
+        let done = try await waiting.value
+        XCTAssertNotNil(done.webhookEventId)
+        XCTAssertEqual(deliveries.all.first?.refusal?.contains("signature"), true, deliveries.all.first?.refusal ?? "")
+        XCTAssertEqual(sandbox.webhookMessages.first?.attempts.map(\.statusCode), [401, 204])
+    }
+
+    func testWithPollingOffAndNoInboxWaitingSaysWhyItCannot() async throws {
+        let sandbox = try await startSandbox(self)
+        let billPay = AsyncBillPay(client: v1Client(sandbox), company: try connection(sandbox, .xero), polling: webhooksOnly,
+                                   delivery: testDelivery, journal: PaymentJournal())
+        let handle = try await billPay.deleteBillPayment(id: "no-such-payment")
+        do {
+            _ = try await handle.wait()
+            XCTFail("nothing can settle it")
+        } catch let error as PushWaitNotPossibleError {
+            XCTAssertTrue(error.description.contains("polling is switched off"))
+        }
+    }
+
+    /// Polls until `condition` holds or 10 seconds pass.
+    func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await condition()
+    }
+}
