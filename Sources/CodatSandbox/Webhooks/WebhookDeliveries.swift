@@ -310,15 +310,24 @@ extension WebhookFault: Codable {
         let type = try container.decode(String.self, forKey: .type)
         switch type {
         case "duplicate": self = .duplicate
-        case "reorder": self = .reorder(delay: .milliseconds(Int64((try container.decodeIfPresent(Double.self, forKey: .seconds) ?? 60) * 1000)))
+        case "reorder": self = .reorder(delay: try Self.seconds(in: container, default: 60))
         case "badSignature": self = .badSignature
-        case "staleTimestamp":
-            self = .staleTimestamp(age: .milliseconds(Int64((try container.decodeIfPresent(Double.self, forKey: .seconds) ?? 600) * 1000)))
+        case "staleTimestamp": self = .staleTimestamp(age: try Self.seconds(in: container, default: 600))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: container,
                 debugDescription: "unknown webhook fault type '\(type)' (duplicate, reorder, badSignature, staleTimestamp)")
         }
+    }
+
+    /// `seconds`, from 0 to a year (a larger number would not fit a duration).
+    private static func seconds(in container: KeyedDecodingContainer<CodingKeys>, default value: Double) throws -> Duration {
+        let seconds = try container.decodeIfPresent(Double.self, forKey: .seconds) ?? value
+        guard seconds.isFinite, seconds >= 0, seconds <= 365 * 86_400 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .seconds, in: container, debugDescription: "seconds must be from 0 to a year of seconds; got \(seconds)")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// Sends webhook messages over HTTP when they fall due on the sandbox clock.
 ///
@@ -14,7 +13,8 @@ final class WebhookDispatcher: Sendable {
     private let clock: SandboxClock
     /// How long a consumer has to answer 2xx (Codat: 15 seconds, facts §4), wall clock.
     private let timeout: Duration
-    private let client: HTTPClient
+    /// The process-wide client: nothing to shut down, whether or not the sandbox is stopped.
+    private var client: HTTPClient { .shared }
     /// Rounds of sends in progress, awaited by `deliverDue()`.
     private let rounds = Locked<[Int: Task<Void, Never>]>([:])
     private let nextRound = Locked(0)
@@ -25,9 +25,6 @@ final class WebhookDispatcher: Sendable {
         self.clock = clock
         self.timeout = timeout
         deliveries = Locked(WebhookDeliveries(logLimit: logLimit))
-        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow)
-        configuration.timeout.connect = .seconds(5)
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// The store's sink: outcomes become messages for the subscribed consumers.
@@ -77,7 +74,6 @@ final class WebhookDispatcher: Sendable {
         task?.cancel()
         await task?.value
         for task in rounds.current.values { await task.value }
-        try? await client.shutdown()
     }
 
     // MARK: Sending
