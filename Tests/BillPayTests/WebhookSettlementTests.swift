@@ -196,6 +196,65 @@ final class WebhookSettlementTests: XCTestCase {
         }
     }
 
+    func testTheInboxKeepsTheFirstEventOfAnOperationWhetherItCameBeforeOrDuringTheWait() async throws {
+        let inbox = PushEventInbox()
+        func event(_ id: String, _ key: String, _ status: PushOperationStatus, record: String? = nil) -> PushWriteEvent {
+            PushWriteEvent(eventId: id, eventType: "billPayments.write.successful", pushOperationKey: key, status: status, recordId: record)
+        }
+        // Before the wait.
+        let early = await inbox.receive(event("e1", "op-1", .success, record: "pay-1"))
+        XCTAssertEqual(early, .accepted)
+        let found = try await inbox.outcome(pushOperationKey: "op-1")
+        XCTAssertEqual(found.recordId, "pay-1")
+        // During the wait.
+        let waiting = Task { try await inbox.outcome(pushOperationKey: "op-2") }
+        try await Task.sleep(for: .milliseconds(20))
+        let pending = await inbox.receive(event("e2", "op-2", .pending))
+        XCTAssertEqual(pending, .ignored, "not an outcome")
+        let failed = await inbox.receive(event("e3", "op-2", .failed))
+        XCTAssertEqual(failed, .accepted)
+        let woken = try await waiting.value
+        XCTAssertEqual(woken.eventId, "e3")
+        // A second event of an operation changes nothing.
+        let again = await inbox.receive(event("e4", "op-1", .success, record: "pay-other"))
+        XCTAssertEqual(again, .duplicate(firstEventId: "e1"))
+        let kept = await inbox.event(pushOperationKey: "op-1")
+        XCTAssertEqual(kept?.recordId, "pay-1")
+        // A cancelled wait ends with CancellationError.
+        let cancelled = Task { try await inbox.outcome(pushOperationKey: "op-never") }
+        try await Task.sleep(for: .milliseconds(20))
+        cancelled.cancel()
+        do {
+            _ = try await cancelled.value
+            XCTFail("cancelled")
+        } catch is CancellationError {}
+    }
+
+    func testAWriteEventDecodesFromCodatsExampleBody() throws {
+        // The `Record` example of `{dataType}.write.successful` in Codat-Platform.yaml.
+        let body = Data("""
+        {"id": "bae71d36-ff47-420a-b4a6-f8c9ddf41140", "eventType": "bills.write.successful", "generatedDate": "2023-05-03T10:00:23Z",
+         "payload": {"id": "a9367074-b5c3-42c4-9be4-be129f43577e", "type": "Create",
+          "referenceCompany": {"id": "70af3071-65d9-4ec3-b3cb-5283e8d55dac", "name": "Toft stores", "description": "cust_1MtJUT2eZvKYlo2CNaw2HvEv"},
+          "connectionId": "12571faf-0898-47e7-afdd-0fe9eb0a9bf5", "requestedOnDate": "2023-05-03T10:00:00Z",
+          "completedOnDate": "2023-05-03T10:00:23Z", "status": "Success", "record": {"id": "bil_1Nispe2eZvKYlo2Cd31jOCgZ"}}}
+        """.utf8)
+        let event = try PushWriteEvent(jsonBody: body)
+        XCTAssertEqual(event.pushOperationKey, "a9367074-b5c3-42c4-9be4-be129f43577e")
+        XCTAssertEqual(event.status, .success)
+        XCTAssertEqual(event.recordId, "bil_1Nispe2eZvKYlo2Cd31jOCgZ")
+        XCTAssertEqual(event.dataType, "bills")
+        XCTAssertEqual(event.companyId, "70af3071-65d9-4ec3-b3cb-5283e8d55dac")
+        let operation = event.operation(companyId: "unused")
+        XCTAssertEqual(operation.recordId, "bil_1Nispe2eZvKYlo2Cd31jOCgZ")
+        XCTAssertEqual(operation.changes?.first?.type, .created)
+        // Another event type is refused with the reason.
+        let rateLimit = Data(#"{"id": "x", "eventType": "client.rateLimit.reached", "generatedDate": "2023-05-03T10:00:23Z", "payload": {}}"#.utf8)
+        XCTAssertThrowsError(try PushWriteEvent(jsonBody: rateLimit)) { error in
+            XCTAssertTrue("\(error)".contains("is not a {dataType}.write"), "\(error)")
+        }
+    }
+
     /// Polls until `condition` holds or 10 seconds pass.
     func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now.advanced(by: .seconds(10))
