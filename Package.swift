@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
+        .library(name: "CodatWebhooks", targets: ["CodatWebhooks"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
         .executable(name: "billpay-demo", targets: ["billpay-demo"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
@@ -49,6 +50,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // 1.3: the InMemoryTracing product the tests use.
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
+        // HMAC-SHA256 and constant-time comparison for webhook signatures (`CodatWebhooks`);
+        // already in the graph through async-http-client, so 3.x and 4.x are both accepted.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -134,6 +138,8 @@ let package = Package(
             exclude: ["Resources/extract_seed.py"],
             resources: [.copy("Resources/Seed")]
         ),
+        // Codat's webhooks: Standard Webhooks signatures (sign, verify), no server framework.
+        .target(name: "CodatWebhooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .executableTarget(
             name: "codat-sandbox",
             dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -202,6 +208,13 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
+        ),
+        // Signatures against fixtures signed by the Python `svix` package (Fixtures/make_svix_fixtures.py).
+        .testTarget(
+            name: "CodatWebhooksTests",
+            dependencies: ["CodatWebhooks"],
+            exclude: ["make_svix_fixtures.py"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
         .testTarget(
