@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
         .library(name: "CodatWebhooks", targets: ["CodatWebhooks"]),
+        .library(name: "CodatWebhooksHummingbird", targets: ["CodatWebhooksHummingbird"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
         .executable(name: "billpay-demo", targets: ["billpay-demo"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
@@ -53,6 +54,8 @@ let package = Package(
         // HMAC-SHA256 and constant-time comparison for webhook signatures (`CodatWebhooks`);
         // already in the graph through async-http-client, so 3.x and 4.x are both accepted.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // `WebhookReceiverService` (already in the graph through Hummingbird).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -125,6 +128,8 @@ let package = Package(
         ),
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
+        // The payloads of Codat's webhooks: only `webhooks` of the Platform document (its filter).
+        generatedModule("CodatPlatformWebhooks"),
         // The Bill Pay workflows of Codat's guides, over both generated modules.
         .target(name: "BillPay", dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1"]),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
@@ -138,8 +143,24 @@ let package = Package(
             exclude: ["Resources/extract_seed.py"],
             resources: [.copy("Resources/Seed")]
         ),
-        // Codat's webhooks: Standard Webhooks signatures (sign, verify), no server framework.
-        .target(name: "CodatWebhooks", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // Codat's webhooks: Standard Webhooks signatures (sign, verify), typed events,
+        // deduplication and the hand-off queue; no server framework.
+        .target(
+            name: "CodatWebhooks",
+            dependencies: ["CodatPlatformWebhooks", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // `CodatWebhooks` behind a Hummingbird route, and its handler loop as a service.
+        .target(
+            name: "CodatWebhooksHummingbird",
+            dependencies: [
+                "CodatWebhooks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "codat-sandbox",
             dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -178,7 +199,7 @@ let package = Package(
         // Generated models against the documents' own examples and real payloads.
         .testTarget(
             name: "GeneratedModelsTests",
-            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument"]
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument"]
         ),
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(
@@ -209,10 +230,15 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
-        // Signatures against fixtures signed by the Python `svix` package (Fixtures/make_svix_fixtures.py).
+        // Signatures against fixtures signed by the Python `svix` package (Fixtures/make_svix_fixtures.py);
+        // deliveries over loopback HTTP to the Hummingbird route.
         .testTarget(
             name: "CodatWebhooksTests",
-            dependencies: ["CodatWebhooks"],
+            dependencies: [
+                "CodatWebhooks", "CodatWebhooksHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             exclude: ["make_svix_fixtures.py"],
             resources: [.copy("Fixtures")]
         ),
