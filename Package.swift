@@ -24,7 +24,7 @@ let package = Package(
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
-        .executable(name: "billpay-demo", targets: ["billpay-demo"]),
+        .executable(name: "billpay", targets: ["billpay-cli"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
         .library(name: "SDKGen", targets: ["SDKGen"]),
         .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
@@ -138,15 +138,18 @@ let package = Package(
             name: "codat-sandbox",
             dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `billpay`: the demo, bills, pay, payment runs (module `billpay_cli`: on a case-insensitive
+        // file system a module `billpay` would collide with `BillPay`).
         .executableTarget(
-            name: "billpay-demo",
+            name: "billpay-cli",
             dependencies: [
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // The default transport on Linux (`DemoTransport.swift`).
+                // The default transport on Linux (`Transport.swift`).
                 .target(name: "PayablesAsyncHTTPClient", condition: .when(platforms: [.linux])),
-            ]
+            ],
+            path: "Sources/billpay"
         ),
         // Prints client throughput against the sandbox and decoding figures; never run as a test.
         .executableTarget(
