@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "CodatSyncPayables", targets: ["CodatSyncPayables"]),
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
+        .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
+        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
@@ -49,6 +51,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // 1.3: the InMemoryTracing product the tests use.
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
+        // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -122,7 +127,26 @@ let package = Package(
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
         // The Bill Pay workflows of Codat's guides, over both generated modules.
-        .target(name: "BillPay", dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1"]),
+        .target(
+            name: "BillPay",
+            dependencies: [
+                "CodatSyncPayables", "CodatSyncPayablesV1",
+                // `CompanyRequestLimiter` is a client middleware.
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The payment-run journal in one SQLite file (WAL): the embedded default.
+        .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The payment-run journal in PostgreSQL: several worker processes share one run.
+        .target(
+            name: "BillPayPostgres",
+            dependencies: [
+                "BillPay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
@@ -207,6 +231,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
+        // Payment runs over real journals: SQLite files, a throwaway PostgreSQL (Tests/postgres/start-postgres.sh).
+        .testTarget(
+            name: "PaymentRunTests",
+            dependencies: [
+                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [
