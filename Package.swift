@@ -140,6 +140,8 @@ let package = Package(
             name: "BillPay",
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1",
+                // Push handles settle from write webhooks (`DataTypeWriteWebhook`, PushEvents+Webhooks.swift).
+                "CodatPlatformWebhooks",
                 // `CompanyRequestLimiter` is a client middleware.
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -294,7 +296,7 @@ let package = Package(
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
-                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+                "CodatWebhooks", "CodatWebhooksHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -4,6 +4,7 @@ import Foundation
 /// A push operation's outcome as Codat's `{dataType}.write.successful` / `.unsuccessful`
 /// webhook reports it (CODAT-FACTS §4; `DataTypeWriteWebhook` of `Codat-Platform.yaml`): hand
 /// verified events to a `PushEventInbox`, and the push handles waiting on those operations settle.
+/// `PushWriteEvent(_:)` takes the event as `CodatWebhooks` decodes it (`CodatWebhookEvent.write`).
 public struct PushWriteEvent: Sendable, Hashable {
     /// The event's `id`.
     public var eventId: String
@@ -65,42 +66,6 @@ public struct PushWriteEvent: Sendable, Hashable {
             changes: changes, dataType: dataType, companyId: companyId ?? fallbackCompanyId, pushOperationKey: pushOperationKey,
             dataConnectionKey: connectionId ?? "", requestedOnUtc: DateTime(requestedOn ?? completedOn ?? ""),
             completedOnUtc: completedOn.map(DateTime.init), status: status, statusCode: status == .success ? 200 : 400)
-    }
-}
-
-extension PushWriteEvent: Decodable {
-    private enum CodingKeys: String, CodingKey { case id, eventType, payload }
-    private enum PayloadKeys: String, CodingKey {
-        case id, type, referenceCompany, connectionId, requestedOnDate, completedOnDate, status, record, attachmentId
-    }
-    private struct Reference: Decodable { var id: String? }
-
-    /// Reads a write webhook's body (`DataTypeWriteWebhook`); verify its signature first.
-    /// Other event types are refused (their `eventType` is not `{dataType}.write.…`).
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let eventType = try container.decode(String.self, forKey: .eventType)
-        guard eventType.contains(".write.") else {
-            throw DecodingError.dataCorruptedError(forKey: .eventType, in: container,
-                                                   debugDescription: "'\(eventType)' is not a {dataType}.write.successful/unsuccessful event")
-        }
-        let payload = try container.nestedContainer(keyedBy: PayloadKeys.self, forKey: .payload)
-        self.init(
-            eventId: try container.decode(String.self, forKey: .id), eventType: eventType,
-            pushOperationKey: try payload.decode(String.self, forKey: .id),
-            status: PushOperationStatus(rawValue: try payload.decode(String.self, forKey: .status)),
-            recordId: try payload.decodeIfPresent(Reference.self, forKey: .record)?.id,
-            attachmentId: try payload.decodeIfPresent(String.self, forKey: .attachmentId),
-            writeType: try payload.decodeIfPresent(String.self, forKey: .type),
-            companyId: try payload.decodeIfPresent(Reference.self, forKey: .referenceCompany)?.id,
-            connectionId: try payload.decodeIfPresent(String.self, forKey: .connectionId),
-            requestedOn: try payload.decodeIfPresent(String.self, forKey: .requestedOnDate),
-            completedOn: try payload.decodeIfPresent(String.self, forKey: .completedOnDate))
-    }
-
-    /// Reads a verified webhook body.
-    public init(jsonBody: Data) throws {
-        self = try JSONDecoder().decode(PushWriteEvent.self, from: jsonBody)
     }
 }
 
