@@ -10,6 +10,15 @@ extension SandboxCore {
     ) {
         let base = "/companies/{companyId}/connections/{connectionId}/push"
 
+        /// The write request's `type` as Codat's write webhooks name it.
+        @Sendable func writeType(_ request: APIRequest) -> String {
+            switch request.method.uppercased() {
+            case "POST": return request.target.split(separator: "?")[0].hasSuffix("/attachments") ? "UploadAttachment" : "Create"
+            case "DELETE": return "Delete"
+            default: return "Update"
+            }
+        }
+
         /// Queues the push on the request's company and answers the operation through `Response`
         /// (Pending; settled at once when the delay is zero). `data` is not returned (facts §2).
         @Sendable func push<Response: Codable & Sendable>(
@@ -28,15 +37,6 @@ extension SandboxCore {
             let key = queued["pushOperationKey"]?.string ?? ""
             let operation = try store.withCompany(companyId) { $0.pushOperation(key) } ?? queued
             return try Projection.response(Response.self, operation)
-        }
-
-        /// The write request's `type` as Codat's write webhooks name it.
-        @Sendable func writeType(_ request: APIRequest) -> String {
-            switch request.method.uppercased() {
-            case "POST": return request.target.split(separator: "?")[0].hasSuffix("/attachments") ? "UploadAttachment" : "Create"
-            case "DELETE": return "Delete"
-            default: return "Update"
-            }
         }
 
         // MARK: Accounts

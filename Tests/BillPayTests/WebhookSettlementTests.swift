@@ -80,7 +80,7 @@ final class WebhookSettlementTests: XCTestCase {
 
     /// A sandbox (pushes settle after 300 ms), a consumer subscribed to it, and the Bill Pay layer
     /// with polling off and the consumer's inbox; the wall clock (the sandbox's moves with it).
-    func setUp() async throws -> (CodatSandbox, AsyncBillPay, PushEventInbox, Deliveries, PaymentJournal) {
+    func startWebhookSetup() async throws -> (CodatSandbox, AsyncBillPay, PushEventInbox, Deliveries, PaymentJournal) {
         let sandbox = try await startSandbox(self)
         let secret = WebhookSecret.generate()
         let inbox = PushEventInbox()
@@ -99,7 +99,7 @@ final class WebhookSettlementTests: XCTestCase {
     }
 
     func testAV1PaymentIsSettledByItsWebhookWithPollingOffAndDuplicatedReorderedDeliveriesCountOnce() async throws {
-        let (sandbox, billPay, inbox, deliveries, journal) = try await setUp()
+        let (sandbox, billPay, inbox, deliveries, journal) = try await startWebhookSetup()
         // Every delivery twice; the first payment's event held back 60 s of sandbox time so the
         // second one's arrives first (facts §4: at least once, no order).
         sandbox.injectWebhookFault(.duplicate, times: nil)
@@ -143,10 +143,11 @@ final class WebhookSettlementTests: XCTestCase {
 
         // A Success arriving again for an intent already recorded changes nothing.
         let before = try await journal.entry(companyId: billPay.company.companyId, intentId: "webhook-first")
+        let firstKey = try XCTUnwrap(first.pushOperationKey)
+        let firstEventId = try XCTUnwrap(firstDone.webhookEventId)
         let again = await inbox.receive(PushWriteEvent(eventId: "another-delivery", eventType: "billPayments.write.successful",
-                                                       pushOperationKey: try XCTUnwrap(first.pushOperationKey), status: .success,
-                                                       recordId: "some-other-id"))
-        XCTAssertEqual(again, .duplicate(firstEventId: try XCTUnwrap(firstDone.webhookEventId)))
+                                                       pushOperationKey: firstKey, status: .success, recordId: "some-other-id"))
+        XCTAssertEqual(again, .duplicate(firstEventId: firstEventId))
         let rewaited = try await first.wait()
         XCTAssertEqual(rewaited.recordId, firstDone.recordId)
         let after = try await journal.entry(companyId: billPay.company.companyId, intentId: "webhook-first")
@@ -154,7 +155,7 @@ final class WebhookSettlementTests: XCTestCase {
     }
 
     func testAnUnsuccessfulWriteEventReportsTheFailureWithItsDetails() async throws {
-        let (sandbox, billPay, _, deliveries, _) = try await setUp()
+        let (sandbox, billPay, _, deliveries, _) = try await startWebhookSetup()
         let handle = try await billPay.deleteBillPayment(id: "no-such-payment")
         do {
             _ = try await handle.wait()
@@ -170,7 +171,7 @@ final class WebhookSettlementTests: XCTestCase {
     }
 
     func testARefusedDeliveryIsRetriedAndStillSettlesTheHandle() async throws {
-        let (sandbox, billPay, _, deliveries, _) = try await setUp()
+        let (sandbox, billPay, _, deliveries, _) = try await startWebhookSetup()
         // The first attempt carries a bad signature: the consumer answers 401, the sandbox
         // retries after 5 s of sandbox time (facts §4 schedule).
         sandbox.injectWebhookFault(.badSignature, times: 1)

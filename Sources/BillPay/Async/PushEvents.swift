@@ -51,7 +51,7 @@ public struct PushWriteEvent: Sendable, Hashable {
 
     /// The operation as far as the event tells it (a webhook carries no validation errors).
     func operation(companyId fallbackCompanyId: String) -> PushOperation {
-        let changeType: PushChangeType? = switch writeType {
+        let changeType: PushChangeType? = switch writeType ?? "" {
         case "Create": .created
         case "Update": .modified
         case "Delete": .deleted

@@ -69,7 +69,7 @@ struct WriteOutcome: Sendable {
                 "requestedOnDate": requestedOn.map(SandboxJSON.string) ?? .null,
                 "completedOnDate": .string(CodatDate.format(completedOn)),
                 "status": .string(status),
-                "record": recordId.map { ["id": .string($0)] } ?? .null,
+                "record": recordId.map { SandboxJSON.object(["id": .string($0)]) } ?? .null,
                 "attachmentId": attachmentId.map(SandboxJSON.string) ?? .null,
             ],
         ]
