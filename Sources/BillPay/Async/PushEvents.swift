@@ -65,7 +65,7 @@ public struct PushWriteEvent: Sendable, Hashable {
         return PushOperation(
             changes: changes, dataType: dataType, companyId: companyId ?? fallbackCompanyId, pushOperationKey: pushOperationKey,
             dataConnectionKey: connectionId ?? "", requestedOnUtc: DateTime(requestedOn ?? completedOn ?? ""),
-            completedOnUtc: completedOn.map(DateTime.init), status: status, statusCode: status == .success ? 200 : 400)
+            completedOnUtc: completedOn.map { DateTime($0) }, status: status, statusCode: status == .success ? 200 : 400)
     }
 }
 
