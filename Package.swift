@@ -20,11 +20,15 @@ let package = Package(
         .library(name: "CodatSyncPayables", targets: ["CodatSyncPayables"]),
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
+        .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
+        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
+        .library(name: "CodatWebhooks", targets: ["CodatWebhooks"]),
+        .library(name: "CodatWebhooksHummingbird", targets: ["CodatWebhooksHummingbird"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
-        .executable(name: "billpay-demo", targets: ["billpay-demo"]),
+        .executable(name: "billpay", targets: ["billpay-cli"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
         .library(name: "SDKGen", targets: ["SDKGen"]),
         .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
@@ -48,6 +52,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         // 1.3: the InMemoryTracing product the tests use.
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
+        // HMAC-SHA256 and constant-time comparison for webhook signatures (`CodatWebhooks`);
+        // already in the graph through async-http-client, so 3.x and 4.x are both accepted.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // `WebhookReceiverService` (already in the graph through Hummingbird).
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -119,32 +131,78 @@ let package = Package(
         ),
         generatedModule("CodatSyncPayables"),
         generatedModule("CodatSyncPayablesV1"),
+        // The payloads of Codat's webhooks: only `webhooks` of the Platform document (its filter).
+        generatedModule("CodatPlatformWebhooks"),
         // The Bill Pay workflows of Codat's guides, over both generated modules.
-        .target(name: "BillPay", dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1"]),
+        .target(
+            name: "BillPay",
+            dependencies: [
+                "CodatSyncPayables", "CodatSyncPayablesV1",
+                // Push handles settle from write webhooks (`DataTypeWriteWebhook`, PushEvents+Webhooks.swift).
+                "CodatPlatformWebhooks",
+                // `CompanyRequestLimiter` is a client middleware.
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The payment-run journal in one SQLite file (WAL): the embedded default.
+        .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The payment-run journal in PostgreSQL: several worker processes share one run.
+        .target(
+            name: "BillPayPostgres",
+            dependencies: [
+                "BillPay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Sends the write webhooks to consumers, signed (Webhooks/WebhookDispatcher.swift).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), "CodatWebhooks",
             ],
             // Seed data written by Resources/extract_seed.py from the guides and the documents.
             exclude: ["Resources/extract_seed.py"],
             resources: [.copy("Resources/Seed")]
         ),
+        // Codat's webhooks: Standard Webhooks signatures (sign, verify), typed events,
+        // deduplication and the hand-off queue; no server framework.
+        .target(
+            name: "CodatWebhooks",
+            dependencies: ["CodatPlatformWebhooks", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // `CodatWebhooks` behind a Hummingbird route, and its handler loop as a service.
+        .target(
+            name: "CodatWebhooksHummingbird",
+            dependencies: [
+                "CodatWebhooks",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "codat-sandbox",
             dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `billpay`: the demo, bills, pay, payment runs (module `billpay_cli`: on a case-insensitive
+        // file system a module `billpay` would collide with `BillPay`).
         .executableTarget(
-            name: "billpay-demo",
+            name: "billpay-cli",
             dependencies: [
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // The default transport on Linux (`DemoTransport.swift`).
+                // The default transport on Linux (`Transport.swift`).
                 .target(name: "PayablesAsyncHTTPClient", condition: .when(platforms: [.linux])),
-            ]
+            ],
+            path: "Sources/billpay"
         ),
         // Prints client throughput against the sandbox and decoding figures; never run as a test.
         .executableTarget(
@@ -170,7 +228,7 @@ let package = Package(
         // Generated models against the documents' own examples and real payloads.
         .testTarget(
             name: "GeneratedModelsTests",
-            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument"]
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument"]
         ),
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(
@@ -201,12 +259,43 @@ let package = Package(
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ]
         ),
-        .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
+        // Signatures against fixtures signed by the Python `svix` package (Fixtures/make_svix_fixtures.py);
+        // deliveries over loopback HTTP to the Hummingbird route.
+        .testTarget(
+            name: "CodatWebhooksTests",
+            dependencies: [
+                "CodatWebhooks", "CodatWebhooksHummingbird",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["make_svix_fixtures.py"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "CodatSandboxTests",
+            dependencies: [
+                "CodatSandbox", "OpenAPIDocument",
+                // The webhook consumers on loopback that receive and verify the sandbox's deliveries.
+                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
+        // Payment runs over real journals: SQLite files, a throwaway PostgreSQL (Tests/postgres/start-postgres.sh).
+        .testTarget(
+            name: "PaymentRunTests",
+            dependencies: [
+                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
+                "CodatWebhooks", "CodatWebhooksHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

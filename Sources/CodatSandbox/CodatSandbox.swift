@@ -93,6 +93,7 @@ public final class CodatSandbox: Sendable {
 
     /// Shuts the server down: open connections are closed, the port is released.
     public func stop() async {
+        await core.webhooks.shutdown()
         await serviceGroup.triggerGracefulShutdown()
         await runTask.value
     }
@@ -155,7 +156,8 @@ public final class CodatSandbox: Sendable {
     /// Moves sandbox time forward by `duration` and applies what falls due meanwhile, in order:
     /// push outcomes, `timeoutInMinutes`, late landings of timed-out writes, refreshes, the
     /// scheduled sync; idempotency answers older than the window expire; the daily quota
-    /// resets at 00:00 UTC. `POST /_sandbox/clock {"advanceSeconds": 5400}` does the same.
+    /// resets at 00:00 UTC; webhook attempts fall due (sent by the pump within milliseconds, or
+    /// at once by `deliverDueWebhooks()`). `POST /_sandbox/clock {"advanceSeconds": 5400}` does the same.
     public func advanceClock(by duration: Duration) {
         core.advanceClock(by: duration)
     }
@@ -171,6 +173,12 @@ public final class CodatSandbox: Sendable {
     /// The most requests a company had in progress at once (refused ones not counted).
     public func maxConcurrentRequests(companyId: String) -> Int {
         core.rateLimiter.maxConcurrentRequests(companyId: companyId)
+    }
+
+    /// Requests of a company refused with 429 because it already had the most in progress
+    /// (`configuration.maxConcurrentRequestsPerCompany`): zero for a client that keeps to the limit.
+    public func requestsRefusedForConcurrency(companyId: String) -> Int {
+        core.rateLimiter.refusedForConcurrency(companyId: companyId)
     }
 
     // MARK: Codat's cache (CODAT-FACTS.md §2)

@@ -16,7 +16,18 @@ import Hummingbird
 /// - `GET /_sandbox/clock`, `POST /_sandbox/clock` `{"advanceSeconds": 5400}` – sandbox time
 /// - `POST /_sandbox/companies/{companyId}/refresh` – Codat's cache takes the accounting software's records now
 /// - `POST /_sandbox/reset` – the seed data back, idempotency keys forgotten
+/// - `GET /_sandbox/rate-limits` – per company: the most requests in progress at once
+///   (`maxConcurrentRequests`, refused ones not counted) and `refusedForConcurrency` (429s
+///   because the company was at the limit), with the limit (`maxConcurrentRequestsPerCompany`)
 /// - `GET /_sandbox/companies/{companyId}/{collection}[/{id}]` – stored records, unprojected
+/// - `GET|POST /_sandbox/webhooks/consumers`, `DELETE /_sandbox/webhooks/consumers/{id}` – webhook
+///   consumers; POST takes `{"url": "http://127.0.0.1:9000/webhooks", "secret": "whsec_…",
+///   "eventTypes": ["billPayments.write.successful"]}` (secret and eventTypes optional)
+/// - `GET|DELETE /_sandbox/webhooks/messages` – the delivery log (messages and their attempts)
+/// - `POST /_sandbox/webhooks/deliver` – sends the attempts due now and answers the log
+/// - `GET|POST|DELETE /_sandbox/webhooks/faults`, `DELETE /_sandbox/webhooks/faults/{id}` – POST takes
+///   `{"fault": {"type": "reorder", "seconds": 60}, "eventType": "billPayments.write.successful",
+///   "remaining": 1}` (types: duplicate, reorder, badSignature, staleTimestamp with `seconds`)
 extension SandboxCore {
     static let controlPrefix = "/_sandbox"
 
@@ -107,6 +118,16 @@ extension SandboxCore {
             return .json(["pullOperations": .number(Decimal(operations.count))])
         }
 
+        table.add(.shared, "GET", p + "/rate-limits", "rate-limits") { _ in
+            let companies = core.rateLimiter.concurrency().mapValues { counts -> SandboxJSON in
+                ["maxConcurrentRequests": .number(Decimal(counts.maxConcurrent)), "refusedForConcurrency": .number(Decimal(counts.refused))]
+            }
+            return .json([
+                "maxConcurrentRequestsPerCompany": .number(Decimal(core.rateLimiter.maxConcurrentPerCompany)),
+                "companies": .object(companies),
+            ])
+        }
+
         table.add(.shared, "POST", p + "/reset", "reset") { _ in
             core.reset()
             return .empty(status: 204)
@@ -124,6 +145,7 @@ extension SandboxCore {
             }
             return .json(record)
         }
+        addWebhookControlRoutes(to: &table)
         return table
     }
 
@@ -153,7 +175,7 @@ extension SandboxCore {
         return collection
     }
 
-    private static func encode<T: Encodable>(_ value: T) throws -> Data {
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

@@ -38,6 +38,8 @@ struct PushOperationState: Sendable {
     var apply: PushApply?
     /// Whether a timed-out write reached the accounting software after all.
     var landedAfterTimeout = false
+    /// The write request's `type` in Codat's write webhooks: Create, Update, Delete, UploadAttachment.
+    var writeType: String = "Create"
 
     var key: String { json["pushOperationKey"]?.string ?? "" }
     var status: String { json["status"]?.string ?? "" }
@@ -59,7 +61,7 @@ extension CompanyState {
     /// written record) on push operations (facts §2): `changes[].recordRef` names the record.
     mutating func enqueuePush(
         dataType: String, connectionId: String, timeoutInMinutes: Int?, delay: Duration, now: Date,
-        apply: @escaping PushApply
+        writeType: String = "Create", apply: @escaping PushApply
     ) -> SandboxJSON {
         let json: SandboxJSON = [
             "changes": nil,
@@ -74,9 +76,10 @@ extension CompanyState {
             "validation": nil,
             "statusCode": 202,
         ]
-        let operation = PushOperationState(
+        var operation = PushOperationState(
             json: json, due: now.adding(max(delay, .zero)),
             timeoutAt: timeoutInMinutes.map { now.addingTimeInterval(TimeInterval($0) * 60) }, apply: apply)
+        operation.writeType = writeType
         pushOperations.append(operation)
         pushIndex[operation.key] = pushOperations.count - 1
         pendingPushes.insert(pushOperations.count - 1)
@@ -93,6 +96,7 @@ extension CompanyState {
             json["status"] = "TimedOut"
             json["completedOnUtc"] = .string(CodatDate.format(timeoutAt))
             pushOperations[index].json = json
+            writeOutcomes.append(WriteOutcome(operation: pushOperations[index], company: self, at: timeoutAt))
             if random.nextUnit() < landing.share {
                 pushOperations[index].landsAt = max(timeoutAt.adding(landing.delay), operation.due)
             } else {
@@ -103,7 +107,9 @@ extension CompanyState {
         pushOperations[index].apply = nil
         let result = apply(&self)
         if operation.status != "Pending" {
-            // A timed-out write landing: the record changes, the operation stays TimedOut.
+            // A timed-out write landing: the record changes, the operation stays TimedOut. Codat
+            // documents no webhook for it (the payload's status is the operation's, still
+            // TimedOut), so none is sent (Webhooks/WriteEvents.swift).
             if case .success = result { pushOperations[index].landedAfterTimeout = true }
             return
         }
@@ -121,6 +127,7 @@ extension CompanyState {
             json["validation"] = ["errors": .array(errors.map(\.json)), "warnings": []]
         }
         pushOperations[index].json = json
+        writeOutcomes.append(WriteOutcome(operation: pushOperations[index], company: self, at: time))
     }
 
     func pushOperation(_ key: String) -> SandboxJSON? {

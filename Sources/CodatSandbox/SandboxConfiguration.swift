@@ -74,6 +74,14 @@ public struct SandboxConfiguration: Sendable {
     /// formula, 1,000 × (1 + active connected companies); `Int.max` for no daily limit.
     public var dailyRequestQuota: Int?
 
+    // MARK: Webhooks (facts §4)
+
+    /// How long a webhook consumer has to answer 2xx before the attempt counts as failed
+    /// (Codat: 15 seconds), wall clock.
+    public var webhookTimeout: Duration = .seconds(15)
+    /// Webhook messages the delivery log keeps (the latest; pending ones always stay).
+    public var webhookLogLimit: Int = 10_000
+
     // MARK: Request validation (Validation/RequestValidation.swift)
 
     /// Whether requests are checked against the Codat documents as Codat checks them (400

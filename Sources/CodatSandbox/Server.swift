@@ -36,6 +36,8 @@ final class SandboxCore: Sendable {
     let requestValidation: RequestValidation?
     /// Called with one line per request (the executable prints them).
     let log: (@Sendable (String) -> Void)?
+    /// Codat's write webhooks: consumers, signed deliveries with retries, the delivery log (Webhooks/).
+    let webhooks: WebhookDispatcher
 
     init(configuration: SandboxConfiguration) throws {
         self.configuration = configuration
@@ -45,7 +47,12 @@ final class SandboxCore: Sendable {
         idempotency = IdempotencyCache(window: configuration.idempotencyWindow, clock: clock)
         rateLimiter = RateLimiter(
             maxConcurrentPerCompany: configuration.maxConcurrentRequestsPerCompany, dailyQuota: configuration.dailyRequestQuota)
-        store = SandboxStore(seed: try SeedData.shared.storeState(configuration: configuration), configuration: configuration, clock: clock)
+        let webhooks = WebhookDispatcher(
+            clock: clock, timeout: configuration.webhookTimeout, logLimit: configuration.webhookLogLimit)
+        self.webhooks = webhooks
+        store = SandboxStore(
+            seed: try SeedData.shared.storeState(configuration: configuration), configuration: configuration, clock: clock,
+            writeOutcomeSink: { webhooks.record($0) })
         faults = Locked(FaultInjector(seed: configuration.faultSeed))
         pushDelay = Locked(configuration.pushDelay)
         log = configuration.requestLog

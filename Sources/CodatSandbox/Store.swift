@@ -128,6 +128,8 @@ struct CompanyState: Sendable {
     /// Push operations by key, and the ones with something still to happen.
     var pushIndex: [String: Int] = [:]
     var pendingPushes: Set<Int> = []
+    /// Push outcomes not yet handed to the webhook dispatcher (the store drains them at once).
+    var writeOutcomes: [WriteOutcome] = []
     /// Codat's cache: what the v1 data endpoints read, updated only by refreshes (see `CodatCache.swift`).
     var cache: [SandboxCollection: RecordTable] = [:]
     var pullOperations: [PullOperationState] = []
@@ -203,8 +205,12 @@ final class SandboxStore: Sendable {
     private let seedState: StoreState
     let clock: SandboxClock
     private let rules: SettleRules
+    /// Receives every push outcome once, as it is applied (the webhook dispatcher); called
+    /// under the store's lock, so it must not call back into the store.
+    private let writeOutcomeSink: @Sendable ([WriteOutcome]) -> Void
 
-    init(seed: StoreState, configuration: SandboxConfiguration, clock: SandboxClock) {
+    init(seed: StoreState, configuration: SandboxConfiguration, clock: SandboxClock,
+         writeOutcomeSink: @escaping @Sendable ([WriteOutcome]) -> Void = { _ in }) {
         var seed = seed
         seed.random = SplitMix64(seed: configuration.faultSeed ^ 0x1A4D_1A4D)
         seed.refreshLag = configuration.refreshLag
@@ -220,6 +226,15 @@ final class SandboxStore: Sendable {
         state = Locked(seed)
         self.clock = clock
         rules = SettleRules(configuration)
+        self.writeOutcomeSink = writeOutcomeSink
+    }
+
+    /// Hands a company's new push outcomes to the sink.
+    private func drainOutcomes(_ company: inout CompanyState) {
+        guard !company.writeOutcomes.isEmpty else { return }
+        let outcomes = company.writeOutcomes
+        company.writeOutcomes.removeAll()
+        writeOutcomeSink(outcomes)
     }
 
     /// Back to the seed data (faults and recordings are not the store's).
@@ -234,6 +249,11 @@ final class SandboxStore: Sendable {
                 for id in state.companyOrder {
                     state.companies[id]?.settle(until: now, rules: rules, random: &state.random)
                 }
+                defer {
+                    for id in state.companyOrder where state.companies[id]?.writeOutcomes.isEmpty == false {
+                        drainOutcomes(&state.companies[id]!)
+                    }
+                }
                 return try body(&state)
             }
         }
@@ -247,7 +267,10 @@ final class SandboxStore: Sendable {
                     throw SandboxError.notFound("Company '\(id)' was not found.")
                 }
                 company.settle(until: clock.now, rules: rules, random: &state.random)
-                defer { state.companies[id] = company }
+                defer {
+                    drainOutcomes(&company)
+                    state.companies[id] = company
+                }
                 return try body(&company)
             }
         }

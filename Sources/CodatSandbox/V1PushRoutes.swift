@@ -10,6 +10,15 @@ extension SandboxCore {
     ) {
         let base = "/companies/{companyId}/connections/{connectionId}/push"
 
+        /// The write request's `type` as Codat's write webhooks name it.
+        @Sendable func writeType(_ request: APIRequest) -> String {
+            switch request.method.uppercased() {
+            case "POST": return request.target.split(separator: "?")[0].hasSuffix("/attachments") ? "UploadAttachment" : "Create"
+            case "DELETE": return "Delete"
+            default: return "Update"
+            }
+        }
+
         /// Queues the push on the request's company and answers the operation through `Response`
         /// (Pending; settled at once when the delay is zero). `data` is not returned (facts §2).
         @Sendable func push<Response: Codable & Sendable>(
@@ -22,7 +31,7 @@ extension SandboxCore {
             let queued = try store.withConnection(companyId, request.parameter("connectionId")) { state in
                 state.enqueuePush(
                     dataType: dataType, connectionId: request.parameter("connectionId"), timeoutInMinutes: timeout,
-                    delay: delayOverride ?? delay(), now: store.clock.now, apply: apply)
+                    delay: delayOverride ?? delay(), now: store.clock.now, writeType: writeType(request), apply: apply)
             }
             // Read back: a zero delay has settled it by now.
             let key = queued["pushOperationKey"]?.string ?? ""

@@ -38,6 +38,9 @@ public struct AsyncBillPay: Sendable {
     public var journal: PaymentJournal
     /// The clock the replay window, settle times and waits are measured by.
     public var clock: any PaymentClock
+    /// Codat's write webhooks as the application receives them: handles settle from them,
+    /// polling stays the fallback (`PushPolling.enabled`). nil: polling only.
+    public var pushEvents: PushEventInbox?
 
     /// The validator run before every payment is sent.
     public var validator: PaymentValidator { builder.validator }
@@ -54,9 +57,10 @@ public struct AsyncBillPay: Sendable {
     ///   - delivery: How payments and credit notes are delivered after an ambiguous failure.
     ///   - journal: The payment intents' resume data (`PaymentJournal.files(in:)` to survive a restart).
     ///   - clock: The clock the replay window, settle times and waits are measured by.
+    ///   - pushEvents: Codat's write webhooks, fed by the application's webhook endpoint.
     public init(client: CodatSyncPayablesV1.Client, company: CompanyConnection, locationsAreMandatory: Bool = false,
                 locationIds: Set<String>? = nil, polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy(),
-                journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) {
+                journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock(), pushEvents: PushEventInbox? = nil) {
         self.client = client
         self.company = company
         self.builder = BillPaymentBuilder(integration: company.integration, locationsAreMandatory: locationsAreMandatory,
@@ -65,13 +69,15 @@ public struct AsyncBillPay: Sendable {
         self.delivery = delivery
         self.journal = journal
         self.clock = clock
+        self.pushEvents = pushEvents
     }
 
     /// Works on `companyId` (default: the first company listed) and `connectionId` (default: the
     /// company's first connection); the connection's platform names the integration.
     public static func connect(client: CodatSyncPayablesV1.Client, companyId: String? = nil, connectionId: String? = nil,
                                polling: PushPolling = PushPolling(), delivery: DeliveryPolicy = DeliveryPolicy(),
-                               journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock()) async throws -> AsyncBillPay {
+                               journal: PaymentJournal = .shared, clock: any PaymentClock = SystemPaymentClock(),
+                               pushEvents: PushEventInbox? = nil) async throws -> AsyncBillPay {
         if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
         let company: Company
         if let companyId {
@@ -95,7 +101,8 @@ public struct AsyncBillPay: Sendable {
         }
         let selected = CompanyConnection(companyId: company.id, companyName: company.name, connectionId: connection.id,
                                          platformName: connection.platformName)
-        return AsyncBillPay(client: client, company: selected, polling: polling, delivery: delivery, journal: journal, clock: clock)
+        return AsyncBillPay(client: client, company: selected, polling: polling, delivery: delivery, journal: journal, clock: clock,
+                            pushEvents: pushEvents)
     }
 
     var companyId: String { company.companyId }
@@ -157,7 +164,7 @@ public struct AsyncBillPay: Sendable {
     func handle<Record: Sendable>(_ operation: PushOperation, dataType: DataType?, delivery: DeliveryReport? = nil, tracking: PaymentTracking? = nil,
                                   fetch: @escaping @Sendable (String) async throws -> Record) -> PushHandle<Record> {
         PushHandle(companyId: companyId, source: .operation(operation), delivery: delivery, client: client, polling: polling,
-                   clock: clock, dataType: dataType, tracking: tracking, fetch: fetch)
+                   clock: clock, dataType: dataType, tracking: tracking, events: pushEvents, fetch: fetch)
     }
 
     /// The pushed intent's parts that differ between payments and credit notes.
@@ -187,7 +194,7 @@ public struct AsyncBillPay: Sendable {
         report.joined = true
         report.sends = 0
         return PushHandle(companyId: handle.companyId, source: handle.source, delivery: report, client: client, polling: polling,
-                          clock: clock, dataType: handle.dataType, tracking: handle.tracking, fetch: handle.fetch)
+                          clock: clock, dataType: handle.dataType, tracking: handle.tracking, events: handle.events, fetch: handle.fetch)
     }
 
     private func deliverOnce<Answer: PushOperationAnswer, Record: Sendable>(

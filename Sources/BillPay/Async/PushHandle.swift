@@ -2,7 +2,9 @@ import CodatSyncPayablesV1
 import Foundation
 
 /// How a `PushHandle` polls its push operation: backoff from `initialInterval`, multiplied by
-/// `multiplier` after each poll up to `maxInterval`, for at most `timeout`.
+/// `multiplier` after each poll up to `maxInterval`, for at most `timeout`. With a
+/// `PushEventInbox` polling is the fallback beside Codat's write webhooks; `enabled: false`
+/// leaves the webhooks alone to settle handles (`timeout` still bounds the wait).
 public struct PushPolling: Sendable, Hashable {
     /// The wait before the first poll.
     public var initialInterval: Duration
@@ -12,21 +14,25 @@ public struct PushPolling: Sendable, Hashable {
     public var maxInterval: Duration
     /// How long `wait()` waits by default before it throws `PushWaitTimeoutError`.
     public var timeout: Duration
+    /// Whether `wait()` polls at all; off, only a write webhook (`PushEventInbox`) settles a handle.
+    public var enabled: Bool
 
     /// Polls after 0.1 s, then 1.5 times longer each time up to 5 s apart, for 2 minutes by default.
     public init(initialInterval: Duration = .milliseconds(100), multiplier: Double = 1.5,
-                maxInterval: Duration = .seconds(5), timeout: Duration = .seconds(120)) {
+                maxInterval: Duration = .seconds(5), timeout: Duration = .seconds(120), enabled: Bool = true) {
         self.initialInterval = initialInterval
         self.multiplier = multiplier
         self.maxInterval = maxInterval
         self.timeout = timeout
+        self.enabled = enabled
     }
 }
 
 /// A push sent to the asynchronous API (`POST …/push/…`, `DELETE …/push/…`): Codat answers with a
-/// push operation at once (usually `Pending`) and applies the change later. `wait()` polls the
-/// operation until it settles and returns its outcome: the record's id (`recordId`, from the
-/// operation's `changes`), without reading the record. Codat lists a written record only after
+/// push operation at once (usually `Pending`) and applies the change later. `wait()` waits until
+/// it settles, from the operation's write webhook (with a `PushEventInbox`) or by polling,
+/// whichever tells first, and returns its outcome: the record's id (`recordId`, from the
+/// event's `record.id` or the operation's `changes`), without reading the record. Codat lists a written record only after
 /// the data type was refreshed (CODAT-FACTS §2); reading it is a separate step,
 /// `PushCompletion.fetchRecord()`.
 ///
@@ -63,9 +69,11 @@ public struct PushHandle<Record: Sendable>: Sendable {
     let fetch: @Sendable (String) async throws -> Record
     /// For a payment: the journal entry that the operation's outcome settles.
     let tracking: PaymentTracking?
+    /// Codat's write webhooks, when the application receives them.
+    let events: PushEventInbox?
 
     init(companyId: String, source: Source, delivery: DeliveryReport?, client: CodatSyncPayablesV1.Client, polling: PushPolling,
-         clock: any PaymentClock, dataType: DataType?, tracking: PaymentTracking? = nil,
+         clock: any PaymentClock, dataType: DataType?, tracking: PaymentTracking? = nil, events: PushEventInbox? = nil,
          fetch: @escaping @Sendable (String) async throws -> Record) {
         self.companyId = companyId
         self.source = source
@@ -75,6 +83,7 @@ public struct PushHandle<Record: Sendable>: Sendable {
         self.clock = clock
         self.dataType = dataType
         self.tracking = tracking
+        self.events = events
         self.fetch = fetch
     }
 
@@ -84,14 +93,21 @@ public struct PushHandle<Record: Sendable>: Sendable {
         return try await client.pushOperations.get(companyId: companyId, pushOperationKey: key)
     }
 
-    /// Polls the push operation until it is no longer `Pending`, and returns its outcome.
+    /// Waits until the push operation is no longer `Pending`, and returns its outcome: from its
+    /// write webhook when a `PushEventInbox` is attached (an event that arrived before the wait
+    /// counts), and by polling unless `polling.enabled` is false, whichever settles first.
+    ///
+    /// A `Success` event settles with the event's `record.id`; a `Failed` or `TimedOut` event
+    /// costs one GET of the operation for the details a webhook does not carry (its validation
+    /// errors); when that GET fails, the event's own outcome is reported.
     ///
     /// - Parameter timeout: How long to wait (default: the polling's `timeout`).
     /// - Throws: `PushOperationFailedError` when Codat rejected the push (with its validation
     ///   errors); for a `TimedOut` operation, whose write may still land (CODAT-FACTS §2),
     ///   `PaymentOutcomeUnknownError` (payments: resume by paying the intent again later) or
     ///   `PushOutcomeUnknownError`; `PushWaitTimeoutError` when it is still pending at the end
-    ///   (the handle can be waited on again); `CancellationError` when the task is cancelled.
+    ///   (the handle can be waited on again); `PushWaitNotPossibleError` with polling off and no
+    ///   inbox; `CancellationError` when the task is cancelled.
     public func wait(timeout: Duration? = nil) async throws -> PushCompletion<Record> {
         let submitted: PushOperation
         switch source {
@@ -99,38 +115,104 @@ public struct PushHandle<Record: Sendable>: Sendable {
             return PushCompletion(recordId: recordId, operation: nil, polls: 0, read: reader)
         case let .operation(operation): submitted = operation
         }
+        var settled = Settled(operation: submitted, polls: 0, event: nil)
+        if !submitted.status.isFinal {
+            settled = try await settle(submitted, limit: timeout ?? polling.timeout)
+        }
+        let operation = settled.operation
+        switch operation.status {
+        case .success:
+            try await tracking?.settle(operation, clock: clock)
+            return PushCompletion(recordId: operation.recordId, operation: operation, polls: settled.polls,
+                                  webhookEventId: settled.event?.eventId, read: reader)
+        case .failed:
+            try await tracking?.settle(operation, clock: clock)
+            throw PushOperationFailedError(operation: operation)
+        case .timedOut:
+            if let tracking { try await tracking.settle(operation, clock: clock) }
+            throw PushOutcomeUnknownError(operation: operation)
+        case .pending, .undocumented:
+            throw PushWaitTimeoutError(pushOperationKey: operation.pushOperationKey, lastStatus: operation.status.rawValue, waited: .zero)
+        }
+    }
+
+    /// How a pending operation settled.
+    struct Settled: Sendable {
+        var operation: PushOperation
+        var polls: Int
+        var event: PushWriteEvent?
+    }
+
+    /// The first of: the operation's webhook, polling (unless off), the end of `limit`.
+    private func settle(_ submitted: PushOperation, limit: Duration) async throws -> Settled {
+        guard let events else {
+            guard polling.enabled else { throw PushWaitNotPossibleError(pushOperationKey: submitted.pushOperationKey) }
+            return try await poll(submitted, limit: limit)
+        }
+        return try await withThrowingTaskGroup(of: Settled.self) { group in
+            group.addTask {
+                let event = try await events.outcome(pushOperationKey: submitted.pushOperationKey)
+                return Settled(operation: try await operation(from: event), polls: 0, event: event)
+            }
+            group.addTask {
+                if polling.enabled { return try await poll(submitted, limit: limit) }
+                // Webhooks only: wait out the limit in steps on the payment clock.
+                let start = clock.now()
+                while true {
+                    let waited = Duration.seconds(clock.now().timeIntervalSince(start))
+                    guard waited < limit else {
+                        throw PushWaitTimeoutError(pushOperationKey: submitted.pushOperationKey, lastStatus: submitted.status.rawValue,
+                                                   waited: waited)
+                    }
+                    try await clock.sleep(for: min(polling.maxInterval, limit - waited))
+                }
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// The settled operation an event reports; for an unsuccessful one, read once for its details.
+    private func operation(from event: PushWriteEvent) async throws -> PushOperation {
+        let fromEvent = event.operation(companyId: companyId)
+        guard event.status != .success else { return fromEvent }
+        guard let read = try? await client.pushOperations.get(companyId: companyId, pushOperationKey: event.pushOperationKey),
+              read.status == event.status else { return fromEvent }
+        return read
+    }
+
+    /// Polls until the operation is no longer `Pending`.
+    private func poll(_ submitted: PushOperation, limit: Duration) async throws -> Settled {
         let start = clock.now()
-        let limit = timeout ?? polling.timeout
         var operation = submitted
         var interval = polling.initialInterval
         var polls = 0
-        while true {
-            switch operation.status {
-            case .success:
-                try await tracking?.settle(operation, clock: clock)
-                return PushCompletion(recordId: operation.recordId, operation: operation, polls: polls, read: reader)
-            case .failed:
-                try await tracking?.settle(operation, clock: clock)
-                throw PushOperationFailedError(operation: operation)
-            case .timedOut:
-                if let tracking { try await tracking.settle(operation, clock: clock) }
-                throw PushOutcomeUnknownError(operation: operation)
-            case .pending, .undocumented:
-                let waited = Duration.seconds(clock.now().timeIntervalSince(start))
-                guard waited + interval <= limit else {
-                    throw PushWaitTimeoutError(pushOperationKey: operation.pushOperationKey, lastStatus: operation.status.rawValue, waited: waited)
-                }
-                try await clock.sleep(for: interval)
-                interval = min(interval * polling.multiplier, polling.maxInterval)
-                operation = try await client.pushOperations.get(companyId: companyId, pushOperationKey: operation.pushOperationKey)
-                polls += 1
+        while !operation.status.isFinal {
+            let waited = Duration.seconds(clock.now().timeIntervalSince(start))
+            guard waited + interval <= limit else {
+                throw PushWaitTimeoutError(pushOperationKey: operation.pushOperationKey, lastStatus: operation.status.rawValue, waited: waited)
             }
+            try await clock.sleep(for: interval)
+            interval = min(interval * polling.multiplier, polling.maxInterval)
+            operation = try await client.pushOperations.get(companyId: companyId, pushOperationKey: operation.pushOperationKey)
+            polls += 1
         }
+        return Settled(operation: operation, polls: polls, event: nil)
     }
 
     /// Refreshes the data type, then reads the record by id.
     private var reader: RecordReader<Record> {
         RecordReader(client: client, companyId: companyId, dataType: dataType, polling: polling, clock: clock, fetch: fetch)
+    }
+}
+
+extension PushOperationStatus {
+    /// Success, Failed or TimedOut: nothing more will happen to the operation's status.
+    var isFinal: Bool {
+        switch self {
+        case .success, .failed, .timedOut: return true
+        case .pending, .undocumented: return false
+        }
     }
 }
 
@@ -161,12 +243,16 @@ public struct PushCompletion<Record: Sendable>: Sendable {
     public let operation: PushOperation?
     /// Polls made.
     public let polls: Int
+    /// The write webhook (its event `id`) that settled the operation; nil when polling did or
+    /// the operation was settled already.
+    public let webhookEventId: String?
     let read: RecordReader<Record>
 
-    init(recordId: String?, operation: PushOperation?, polls: Int, read: RecordReader<Record>) {
+    init(recordId: String?, operation: PushOperation?, polls: Int, webhookEventId: String? = nil, read: RecordReader<Record>) {
         self.recordId = recordId
         self.operation = operation
         self.polls = polls
+        self.webhookEventId = webhookEventId
         self.read = read
     }
 
@@ -186,6 +272,15 @@ public struct DeletedRecord: Hashable, Sendable {
     public let id: String
     /// Its data type (`bills`, `billPayments`).
     public let dataType: String?
+}
+
+/// Nothing can settle the handle: polling is switched off (`PushPolling.enabled`) and no
+/// `PushEventInbox` receives Codat's write webhooks.
+public struct PushWaitNotPossibleError: Error, Sendable, CustomStringConvertible {
+    public let pushOperationKey: String
+    public var description: String {
+        "push operation \(pushOperationKey) is pending, polling is switched off and no PushEventInbox receives write webhooks: nothing can settle it"
+    }
 }
 
 /// The push operation went `TimedOut`: Codat stopped waiting, but the write may still happen

@@ -120,6 +120,9 @@ struct PaymentTracking: Sendable {
     func settle(_ operation: PushOperation, clock: any PaymentClock) async throws {
         guard var entry = try await journal.entry(companyId: companyId, intentId: intentId),
               entry.pushOperationKey == operation.pushOperationKey else { return }
+        // Settled once: a later report of the same outcome (a duplicate webhook, a poll after
+        // the webhook) changes nothing.
+        if entry.status == .recorded, operation.status == .success { return }
         switch operation.status {
         case .success:
             entry.status = .recorded
