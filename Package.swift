@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "billpay-cli",
             dependencies: [
-                "BillPay", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The default transport on Linux (`Transport.swift`).
