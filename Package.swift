@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "billpay-cli",
             dependencies: [
-                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The default transport on Linux (`Transport.swift`).
@@ -235,7 +235,7 @@ let package = Package(
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
-                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "Logging", package: "swift-log"),
             ]
