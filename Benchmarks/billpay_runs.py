@@ -277,18 +277,22 @@ def limits(args):
         process = subprocess.Popen(billpay(bin_dir, sandbox, "run", plan_path, journal=journal, extra=("--concurrency", "10")),
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         bursts = 0
+        time.sleep(2)  # the run connects and plans first
         while process.poll() is None:
-            # A burst: the next 40 requests of any kind get 429 with Retry-After: 1.
-            sandbox.fault({"type": "status", "status": 429, "retryAfter": 1}, remaining=40)
+            # A burst: for one second, half of all requests get 429 with Retry-After: 1.
+            rule = sandbox.fault({"type": "status", "status": 429, "retryAfter": 1}, probability=0.5)
             bursts += 1
+            time.sleep(1)
+            sandbox.control("DELETE", f"/faults/{rule['id']}")
             time.sleep(args.burst_every)
         out, err = process.communicate()
         events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-        fired = sum(1 for e in events if e.get("event") == "recorded")
         counts = sandbox.rate_limits()
         recorded, duplicates, lost = ledger(sandbox, plan)
-        log(f"limits: {args.intents} intents at --concurrency 10 with {bursts} bursts of 40 answers 429 (Retry-After: 1)")
-        log(f"  billpay run exit {process.returncode}; recorded events {fired}")
+        fired = sum(1 for e in events if e.get("event") == "rate-limited")
+        log(f"limits: {args.intents} intents at --concurrency 10; {bursts} bursts (1 s each, every {args.burst_every:g} s) in which half of all requests got 429 with Retry-After: 1; "
+            f"{fired} rate-limited events")
+        log(f"  billpay run exit {process.returncode}; recorded events {sum(1 for e in events if e.get('event') == 'recorded')}")
         log(f"  sandbox: most requests in progress at once for the company {counts['maxConcurrentRequests']} (limit 10); "
             f"refused for concurrency {counts['refusedForConcurrency']}")
         log(f"  ledger: recorded {recorded}, duplicates {duplicates}, lost {lost}")
@@ -463,7 +467,7 @@ def main():
     p = commands.add_parser("limits", help="at most 10 requests in progress per company; the run finishes despite 429 bursts")
     p.add_argument("--intents", type=int, default=500)
     p.add_argument("--write-ms", type=int, default=20)
-    p.add_argument("--burst-every", type=float, default=1.0, help="seconds between bursts of 429")
+    p.add_argument("--burst-every", type=float, default=3.0, help="seconds between bursts of 429")
     p.set_defaults(run=limits)
     p = commands.add_parser("bench", help="throughput at concurrency 1 and 10")
     p.add_argument("--intents", type=int, default=500)
