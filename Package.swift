@@ -231,7 +231,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
-        // Payment runs over real journals: SQLite files, a throwaway PostgreSQL (Tests/postgres/start-postgres.sh).
+        // Payment runs against the sandbox, journaled in real SQLite files (kill and resume at every step).
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
@@ -239,6 +239,16 @@ let package = Package(
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // The PostgreSQL journal against a throwaway server (Tests/postgres/start-postgres.sh): leases, workers.
+        .testTarget(
+            name: "PaymentRunPostgresTests",
+            dependencies: [
+                "BillPay", "BillPayPostgres", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PaymentRunPostgresTests"
         ),
         .testTarget(
             name: "BillPayTests",

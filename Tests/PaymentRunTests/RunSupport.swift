@@ -1,5 +1,4 @@
 import BillPay
-import BillPaySQLite
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
@@ -8,7 +7,8 @@ import OpenAPIURLSession
 import XCTest
 
 // Real HTTP over loopback to an in-process sandbox, real SQLite files, a real PostgreSQL server.
-// This file names only the clients and the layer, never a generated model.
+// This file names only the clients and the layer, never a generated model. PaymentRunPostgresTests
+// shares it (a symbolic link), so it imports nothing of one journal module.
 
 let runAPIKey = "payment-run-tests-key-81c2"
 let runAuthHeader = "Basic " + Data(runAPIKey.utf8).base64EncodedString()
@@ -164,5 +164,14 @@ final class CrashingJournal: PaymentRunJournal, @unchecked Sendable {
             try await base.update(runId: runId, intentId: intentId, worker: worker, state: state, recordId: recordId, refusal: refusal,
                                   note: note, release: release, now: now)
         }
+    }
+}
+
+extension SyncBillPaymentRequest {
+    /// A payload for journal tests (never sent).
+    static func testPayment(billId: String) -> SyncBillPaymentRequest {
+        // Decoded, as a journal gives it back: the generated model has no public memberwise use here.
+        try! PaymentJournalCoding.decode(SyncBillPaymentRequest.self,
+                                         #"{"billId":"\#(billId)","isPartial":true,"payment":{"accountRef":{"id":"acc"},"amount":1,"date":"2024-06-01"}}"#)
     }
 }

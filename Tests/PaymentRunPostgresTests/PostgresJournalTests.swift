@@ -78,12 +78,3 @@ final class PostgresJournalTests: XCTestCase {
         XCTAssertEqual(all, [entry])
     }
 }
-
-extension SyncBillPaymentRequest {
-    /// A payload for journal tests (never sent).
-    static func testPayment(billId: String) -> SyncBillPaymentRequest {
-        // Decoded, as a journal gives it back: the generated model has no public memberwise use here.
-        try! PaymentJournalCoding.decode(SyncBillPaymentRequest.self,
-                                         #"{"billId":"\#(billId)","isPartial":true,"payment":{"accountRef":{"id":"acc"},"amount":1,"date":"2024-06-01"}}"#)
-    }
-}
