@@ -274,8 +274,10 @@ def limits(args):
         os.makedirs(SCRATCH, exist_ok=True)
         plan = write_plan(sandbox, plan_path, args.intents, "limits")
         journal = fresh_journal("limits.sqlite")
+        # Output to a file: a pipe nobody reads while the run goes would fill and stop it.
+        out_path = os.path.join(SCRATCH, "limits.jsonl")
         process = subprocess.Popen(billpay(bin_dir, sandbox, "run", plan_path, journal=journal, extra=("--concurrency", "10")),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=open(out_path, "w"), stderr=subprocess.PIPE, text=True)
         bursts = 0
         time.sleep(2)  # the run connects and plans first
         while process.poll() is None:
@@ -285,8 +287,9 @@ def limits(args):
             time.sleep(1)
             sandbox.control("DELETE", f"/faults/{rule['id']}")
             time.sleep(args.burst_every)
-        out, err = process.communicate()
-        events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+        err = process.stderr.read()
+        process.wait()
+        events = events_of(out_path)
         counts = sandbox.rate_limits()
         recorded, duplicates, lost = ledger(sandbox, plan)
         fired = sum(1 for e in events if e.get("event") == "rate-limited")
