@@ -318,6 +318,7 @@ final class RunDisplay: @unchecked Sendable {
     private func write(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        // A reader that went away (`| head`) ends the output, not the run (nor its summary).
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 }
