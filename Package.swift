@@ -21,7 +21,6 @@ let package = Package(
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
-        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
@@ -53,7 +52,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
         // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -138,15 +136,6 @@ let package = Package(
         ),
         // The payment-run journal in one SQLite file (WAL): the embedded default.
         .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The payment-run journal in PostgreSQL: several worker processes share one run.
-        .target(
-            name: "BillPayPostgres",
-            dependencies: [
-                "BillPay",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
@@ -236,19 +225,10 @@ let package = Package(
             name: "PaymentRunTests",
             dependencies: [
                 "BillPay", "BillPaySQLite", "CodatSandbox",
-                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
+                "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
-        ),
-        // The PostgreSQL journal against a throwaway server (Tests/postgres/start-postgres.sh): leases, workers.
-        .testTarget(
-            name: "PaymentRunPostgresTests",
-            dependencies: [
-                "BillPay", "BillPayPostgres", "CodatSandbox",
-                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            path: "Tests/PaymentRunPostgresTests"
         ),
         .testTarget(
             name: "BillPayTests",

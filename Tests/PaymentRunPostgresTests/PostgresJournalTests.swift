@@ -65,9 +65,7 @@ final class PostgresJournalTests: XCTestCase {
         let server = try PostgresServer.start(self)
         let journal = try await server.journal()
         defer { journal.shutdown() }
-        var entry = PaymentResumeData(intentId: "i-1", api: .sync, companyId: "c", connectionId: "k", billIds: ["b"], amount: Decimal(string: "12.34")!,
-                                      payloadDigest: "abc", amountDueBefore: 100, attempts: [], pushOperationKey: nil, recordId: nil,
-                                      status: .sent, note: "sending")
+        var entry = sampleDelivery(intent: "i-1", status: .sent)
         try await journal.save(entry)
         entry.status = .recorded
         entry.recordId = "pay-1"

@@ -3,7 +3,7 @@ import CodatSandbox
 import CodatSyncPayables
 import Foundation
 import Logging
-import OpenAPIURLSession
+import PayablesAsyncHTTPClient
 import XCTest
 
 // Real HTTP over loopback to an in-process sandbox, real SQLite files, a real PostgreSQL server.
@@ -62,7 +62,7 @@ func runCompany(_ sandbox: CodatSandbox, _ integration: SandboxIntegration = .xe
 
 /// A synchronous client whose requests pass `limiter` (nil: none, to test the check).
 func limitedSyncClient(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?, attemptTimeout: Duration = .seconds(5)) -> CodatSyncPayables.Client {
-    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: URLSessionTransport(),
+    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: PayablesAsyncHTTPClient.transport(),
                              middlewares: limiter.map { [$0] } ?? [],
                              options: ClientOptions(retry: fastReadRetry, attemptTimeout: attemptTimeout, logger: quietRunLogger))
 }
@@ -174,4 +174,13 @@ extension SyncBillPaymentRequest {
         try! PaymentJournalCoding.decode(SyncBillPaymentRequest.self,
                                          #"{"billId":"\#(billId)","isPartial":true,"payment":{"accountRef":{"id":"acc"},"amount":1,"date":"2024-06-01"}}"#)
     }
+}
+
+/// A delivery entry as the layer writes one (its memberwise init is the layer's own).
+func sampleDelivery(intent: String, status: PaymentResumeData.Status) -> PaymentResumeData {
+    try! PaymentJournalCoding.decode(PaymentResumeData.self, #"""
+        {"intentId":"\#(intent)","api":"sync","companyId":"c","connectionId":"k","billIds":["b-1"],"amount":12.34,"payloadDigest":"p",
+         "amountDueBefore":100,"attempts":[{"number":1,"idempotencyKey":"k-1","firstSentAt":"2024-06-01T10:00:00Z","sends":1}],
+         "status":"\#(status.rawValue)","note":"sending"}
+        """#)
 }
