@@ -21,7 +21,6 @@ let package = Package(
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
-        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
@@ -59,7 +58,6 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -147,15 +145,6 @@ let package = Package(
         ),
         // The payment-run journal in one SQLite file (WAL): the embedded default.
         .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The payment-run journal in PostgreSQL: several worker processes share one run.
-        .target(
-            name: "BillPayPostgres",
-            dependencies: [
-                "BillPay",
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
@@ -196,7 +185,7 @@ let package = Package(
         .executableTarget(
             name: "billpay-cli",
             dependencies: [
-                "BillPay", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The default transport on Linux (`Transport.swift`).
@@ -279,12 +268,13 @@ let package = Package(
                 "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
-        // Payment runs over real journals: SQLite files, a throwaway PostgreSQL (Tests/postgres/start-postgres.sh).
+        // Payment runs against the sandbox, journaled in real SQLite files (kill and resume at every step).
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
-                "BillPay", "BillPaySQLite", "BillPayPostgres", "CodatSandbox",
-                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                "BillPay", "BillPaySQLite", "CodatSandbox",
+                // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
+                "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -178,12 +178,15 @@ def status(bin_dir, journal):
     return summary(events)
 
 
-def resume_until_settled(bin_dir, sandbox, journal, rounds=6):
-    """`billpay resume` until it exits 0; unknown outcomes past the idempotency window (90
-    minutes, CODAT-FACTS §1) need sandbox time, so the clock is advanced between rounds."""
+def resume_until_settled(bin_dir, sandbox, journal, plan_path, rounds=6):
+    """`billpay resume` until it exits 0 (`billpay run PLAN` again when the kill came before the
+    run was written to the journal); unknown outcomes past the idempotency window (90 minutes,
+    CODAT-FACTS §1) need sandbox time, so the clock is advanced between rounds."""
     code = None
     for round in range(rounds):
-        code, events, err = run_json(billpay(bin_dir, sandbox, "resume", journal=journal))
+        planned = bool(status(bin_dir, journal))
+        command = billpay(bin_dir, sandbox, "resume", journal=journal) if planned else billpay(bin_dir, sandbox, "run", plan_path, journal=journal)
+        code, events, err = run_json(command)
         if code == 0:
             return code, round + 1
         if code not in (2, 3):
@@ -230,7 +233,7 @@ def crash(args):
             process.wait()
             before = status(bin_dir, journal)
             in_flight = before.get("inFlight", 0) + before.get("unknown", 0)
-            code, resumes = resume_until_settled(bin_dir, sandbox, journal)
+            code, resumes = resume_until_settled(bin_dir, sandbox, journal, plan_path)
             recorded, duplicates, lost = ledger(sandbox, plan)
             totals["recorded"] += recorded
             totals["duplicates"] += duplicates
@@ -271,21 +274,28 @@ def limits(args):
         os.makedirs(SCRATCH, exist_ok=True)
         plan = write_plan(sandbox, plan_path, args.intents, "limits")
         journal = fresh_journal("limits.sqlite")
+        # Output to a file: a pipe nobody reads while the run goes would fill and stop it.
+        out_path = os.path.join(SCRATCH, "limits.jsonl")
         process = subprocess.Popen(billpay(bin_dir, sandbox, "run", plan_path, journal=journal, extra=("--concurrency", "10")),
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                   stdout=open(out_path, "w"), stderr=subprocess.PIPE, text=True)
         bursts = 0
+        time.sleep(2)  # the run connects and plans first
         while process.poll() is None:
-            # A burst: the next 40 requests of any kind get 429 with Retry-After: 1.
-            sandbox.fault({"type": "status", "status": 429, "retryAfter": 1}, remaining=40)
+            # A burst: for one second, half of all requests get 429 with Retry-After: 1.
+            rule = sandbox.fault({"type": "status", "status": 429, "retryAfter": 1}, probability=0.5)
             bursts += 1
+            time.sleep(1)
+            sandbox.control("DELETE", f"/faults/{rule['id']}")
             time.sleep(args.burst_every)
-        out, err = process.communicate()
-        events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
-        fired = sum(1 for e in events if e.get("event") == "recorded")
+        err = process.stderr.read()
+        process.wait()
+        events = events_of(out_path)
         counts = sandbox.rate_limits()
         recorded, duplicates, lost = ledger(sandbox, plan)
-        log(f"limits: {args.intents} intents at --concurrency 10 with {bursts} bursts of 40 answers 429 (Retry-After: 1)")
-        log(f"  billpay run exit {process.returncode}; recorded events {fired}")
+        fired = sum(1 for e in events if e.get("event") == "rate-limited")
+        log(f"limits: {args.intents} intents at --concurrency 10; {bursts} bursts (1 s each, every {args.burst_every:g} s) in which half of all requests got 429 with Retry-After: 1; "
+            f"{fired} rate-limited events")
+        log(f"  billpay run exit {process.returncode}; recorded events {sum(1 for e in events if e.get('event') == 'recorded')}")
         log(f"  sandbox: most requests in progress at once for the company {counts['maxConcurrentRequests']} (limit 10); "
             f"refused for concurrency {counts['refusedForConcurrency']}")
         log(f"  ledger: recorded {recorded}, duplicates {duplicates}, lost {lost}")
@@ -361,6 +371,86 @@ def capture(args):
         sandbox.stop()
 
 
+def start_postgres():
+    """payment-run's throwaway PostgreSQL (Tests/postgres/start-postgres.sh): (url, folder)."""
+    result = subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres", "start-postgres.sh"), "start"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.exit(f"PostgreSQL could not be started (exit {result.returncode}): {result.stderr.strip()}")
+    values = dict(line.split("=", 1) for line in result.stdout.split() if "=" in line)
+    return f"postgres://billpay@127.0.0.1:{values['BILLPAY_POSTGRES_PORT']}/billpay", values["BILLPAY_POSTGRES_DIR"]
+
+
+def stop_postgres(folder):
+    subprocess.run(["bash", os.path.join(ROOT, "Tests", "postgres", "start-postgres.sh"), "stop", folder],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def events_of(path):
+    events = []
+    with open(path) as f:
+        for line in f:
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                pass
+    return events
+
+
+def workers(args):
+    """N worker processes share one PostgreSQL journal and one run; one is killed midway and
+    its claims are taken over once its leases run out."""
+    bin_dir = binaries()
+    url, folder = start_postgres()
+    sandbox = Sandbox(bin_dir, bills=args.intents * 2 + 10, write_processing_ms=args.write_ms)
+    failed = False
+    try:
+        for count in [int(n) for n in args.workers.split(",")]:
+            sandbox.reset()
+            os.makedirs(SCRATCH, exist_ok=True)
+            run_id = f"workers-{count}-{os.getpid()}"
+            plan_path = os.path.join(SCRATCH, f"workers-{count}.csv")
+            plan = write_plan(sandbox, plan_path, args.intents, f"w{count}")
+            # Codat's 10 requests in progress per company are shared by every worker.
+            share = max(1, 10 // count)
+            processes = []
+            for n in range(1, count + 1):
+                out = os.path.join(SCRATCH, f"workers-{count}-w{n}.jsonl")
+                command = billpay(bin_dir, sandbox, "run", plan_path, journal=url,
+                                  extra=("--run-id", run_id, "--worker", f"w{n}", "--lease-seconds", str(args.lease),
+                                         "--concurrency", str(share), "--company-requests", str(share)))
+                processes.append((f"w{n}", subprocess.Popen(command, stdout=open(out, "w"), stderr=subprocess.PIPE, text=True), out))
+            # Kill the first worker once a third of the intents are recorded.
+            killed_at = None
+            while killed_at is None and all(p.poll() is None for _, p, _ in processes):
+                recorded = len(sandbox.records("syncBillPayments"))
+                if recorded >= args.intents // 3:
+                    processes[0][1].send_signal(signal.SIGKILL)
+                    killed_at = recorded
+                time.sleep(0.1)
+            rows = []
+            for name, process, out in processes:
+                process.wait(timeout=900)
+                events = events_of(out)
+                end = summary(events)
+                rows.append((name, process.returncode, sum(1 for e in events if e.get("event") == "recorded"),
+                             end.get("resumedInFlight", "-"), "killed" if name == "w1" and killed_at is not None else ""))
+            recorded, duplicates, lost = ledger(sandbox, plan)
+            limits = sandbox.rate_limits()
+            log(f"{count} workers, {args.intents} intents, one PostgreSQL journal, run {run_id}, lease {args.lease} s, "
+                f"{share} intents and {share} requests at once per worker; w1 killed with SIGKILL at {killed_at} recorded")
+            log(f"  {'worker':<6} {'exit':>4} {'recorded':>8} {'resumed-in-flight':>17}")
+            for name, code, share_recorded, resumed, note in rows:
+                log(f"  {name:<6} {code:>4} {share_recorded:>8} {resumed:>17} {note}")
+            log(f"  ledger: recorded {recorded}, duplicates {duplicates}, lost {lost}; sum of shares {sum(r[2] for r in rows)}; "
+                f"most requests in progress for the company {limits['maxConcurrentRequests']}, refused for concurrency {limits['refusedForConcurrency']}")
+            failed = failed or duplicates or lost or recorded != len(plan) or any(code != 0 for name, code, *_ in rows if name != "w1")
+    finally:
+        sandbox.stop()
+        stop_postgres(folder)
+    sys.exit(1 if failed else 0)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -371,10 +461,16 @@ def main():
     p.add_argument("--kill-within", type=float, default=6.0, help="kill at a random moment in this many seconds")
     p.add_argument("--write-ms", type=int, default=5, help="time the sandbox spends on each write")
     p.set_defaults(run=crash)
+    p = commands.add_parser("workers", help="2 and 4 workers share a PostgreSQL journal; one killed midway")
+    p.add_argument("--workers", default="2,4")
+    p.add_argument("--intents", type=int, default=1000)
+    p.add_argument("--lease", type=int, default=5, help="lease seconds (a killed worker's claims are taken over after it)")
+    p.add_argument("--write-ms", type=int, default=5)
+    p.set_defaults(run=workers)
     p = commands.add_parser("limits", help="at most 10 requests in progress per company; the run finishes despite 429 bursts")
     p.add_argument("--intents", type=int, default=500)
     p.add_argument("--write-ms", type=int, default=20)
-    p.add_argument("--burst-every", type=float, default=1.0, help="seconds between bursts of 429")
+    p.add_argument("--burst-every", type=float, default=3.0, help="seconds between bursts of 429")
     p.set_defaults(run=limits)
     p = commands.add_parser("bench", help="throughput at concurrency 1 and 10")
     p.add_argument("--intents", type=int, default=500)

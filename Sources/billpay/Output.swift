@@ -64,7 +64,8 @@ final class Output: @unchecked Sendable {
 
     /// One line as is (no indent), for machine-read output.
     static func raw(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        // A reader that went away (`| head`) ends the output, not the command.
+        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
     }
 }
 

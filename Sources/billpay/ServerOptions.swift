@@ -80,12 +80,16 @@ struct Session: Sendable {
         return ClientOptions(attemptTimeout: .seconds(30), logger: logger, requestLogLevel: .info)
     }
 
-    func syncClient() -> CodatSyncPayables.Client {
-        CodatSyncPayables.Client(serverURL: serverURL, authHeader: authHeader, transport: billPayTransport(), options: clientOptions)
+    /// Every request passes `limiter` (at most 10 in progress per company, `Retry-After` kept,
+    /// spaced out when the quota runs low), which `PaymentRun` checks.
+    func syncClient(limiter: CompanyRequestLimiter = .shared) -> CodatSyncPayables.Client {
+        CodatSyncPayables.Client(serverURL: serverURL, authHeader: authHeader, transport: billPayTransport(),
+                                 middlewares: [limiter], options: clientOptions)
     }
 
-    func v1Client() -> CodatSyncPayablesV1.Client {
-        CodatSyncPayablesV1.Client(serverURL: serverURL, authHeader: authHeader, transport: billPayTransport(), options: clientOptions)
+    func v1Client(limiter: CompanyRequestLimiter = .shared) -> CodatSyncPayablesV1.Client {
+        CodatSyncPayablesV1.Client(serverURL: serverURL, authHeader: authHeader, transport: billPayTransport(),
+                                   middlewares: [limiter], options: clientOptions)
     }
 
     /// The synchronous layer on the chosen company and connection.

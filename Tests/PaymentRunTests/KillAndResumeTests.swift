@@ -16,8 +16,10 @@ final class KillAndResumeTests: XCTestCase {
         let limiter = CompanyRequestLimiter()
         let billPay = try syncBillPay(sandbox, limiter: limiter)
         let companyId = billPay.company.companyId
-        let currency = try XCTUnwrap(billPay.bill(id: generatedBillId(1))?.currency)
-        let account = try XCTUnwrap(SyncBillPay.paymentAccount(in: currency, among: try await billPay.paymentAccounts())?.id)
+        let firstBill = try await billPay.bill(id: generatedBillId(1))
+        let accounts = try await billPay.paymentAccounts()
+        let currency = try XCTUnwrap(firstBill?.currency)
+        let account = try XCTUnwrap(SyncBillPay.paymentAccount(in: currency, among: accounts)?.id)
         let folder = try temporaryFolder(self)
 
         // Odd generated bills are in the base currency; each scenario pays its own four.

@@ -1,14 +1,14 @@
 import BillPay
-import BillPaySQLite
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
 import Logging
-import OpenAPIURLSession
+import PayablesAsyncHTTPClient
 import XCTest
 
 // Real HTTP over loopback to an in-process sandbox, real SQLite files, a real PostgreSQL server.
-// This file names only the clients and the layer, never a generated model.
+// This file names only the clients and the layer, never a generated model. PaymentRunPostgresTests
+// shares it (a symbolic link), so it imports nothing of one journal module.
 
 let runAPIKey = "payment-run-tests-key-81c2"
 let runAuthHeader = "Basic " + Data(runAPIKey.utf8).base64EncodedString()
@@ -62,7 +62,7 @@ func runCompany(_ sandbox: CodatSandbox, _ integration: SandboxIntegration = .xe
 
 /// A synchronous client whose requests pass `limiter` (nil: none, to test the check).
 func limitedSyncClient(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?, attemptTimeout: Duration = .seconds(5)) -> CodatSyncPayables.Client {
-    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: URLSessionTransport(),
+    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: PayablesAsyncHTTPClient.transport(),
                              middlewares: limiter.map { [$0] } ?? [],
                              options: ClientOptions(retry: fastReadRetry, attemptTimeout: attemptTimeout, logger: quietRunLogger))
 }
@@ -165,4 +165,22 @@ final class CrashingJournal: PaymentRunJournal, @unchecked Sendable {
                                   note: note, release: release, now: now)
         }
     }
+}
+
+extension SyncBillPaymentRequest {
+    /// A payload for journal tests (never sent).
+    static func testPayment(billId: String) -> SyncBillPaymentRequest {
+        // Decoded, as a journal gives it back: the generated model has no public memberwise use here.
+        try! PaymentJournalCoding.decode(SyncBillPaymentRequest.self,
+                                         #"{"billId":"\#(billId)","isPartial":true,"payment":{"accountRef":{"id":"acc"},"amount":1,"date":"2024-06-01"}}"#)
+    }
+}
+
+/// A delivery entry as the layer writes one (its memberwise init is the layer's own).
+func sampleDelivery(intent: String, status: PaymentResumeData.Status) -> PaymentResumeData {
+    try! PaymentJournalCoding.decode(PaymentResumeData.self, #"""
+        {"intentId":"\#(intent)","api":"sync","companyId":"c","connectionId":"k","billIds":["b-1"],"amount":12.34,"payloadDigest":"p",
+         "amountDueBefore":100,"attempts":[{"number":1,"idempotencyKey":"k-1","firstSentAt":"2024-06-01T10:00:00Z","sends":1}],
+         "status":"\#(status.rawValue)","note":"sending"}
+        """#)
 }

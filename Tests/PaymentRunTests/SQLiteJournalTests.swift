@@ -21,8 +21,7 @@ final class SQLiteJournalTests: XCTestCase {
         try await first.update(runId: "r", intentId: "i-0", worker: "A", state: .refused, recordId: nil,
                                refusal: PaymentRefusal(source: .codat, message: "no", status: 400, errors: [.init(itemId: "x", message: "bad", validatorName: "v")]),
                                note: "refused by Codat", release: true, now: Date())
-        let delivery = PaymentResumeData(intentId: "i-1", api: .sync, companyId: "c", connectionId: "k", billIds: ["b-1"], amount: Decimal(string: "0.2")!,
-                                         payloadDigest: "p", amountDueBefore: 5, attempts: [], pushOperationKey: nil, recordId: nil, status: .sent, note: nil)
+        let delivery = sampleDelivery(intent: "i-1", status: .sent)
         try await first.save(delivery)
 
         // A second connection (another process) sees it all; A's lease on i-1 holds until it runs out.

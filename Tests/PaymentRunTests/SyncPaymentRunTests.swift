@@ -19,7 +19,8 @@ final class SyncPaymentRunTests: XCTestCase {
     /// odd ones are in the base currency).
     func baseAccount(_ billPay: SyncBillPay) async throws -> String {
         let accounts = try await billPay.paymentAccounts()
-        let currency = try XCTUnwrap(billPay.bill(id: generatedBillId(1))?.currency)
+        let first = try await billPay.bill(id: generatedBillId(1))
+        let currency = try XCTUnwrap(first?.currency)
         return try XCTUnwrap(SyncBillPay.paymentAccount(in: currency, among: accounts)?.id)
     }
 
@@ -73,10 +74,12 @@ final class SyncPaymentRunTests: XCTestCase {
     /// A refused plan sends nothing, writes nothing, and names each intent and why.
     func testRefusedPlanSendsNothingAndSaysWhichIntentsAndWhy() async throws {
         let sandbox = try await startRunSandbox(self)
-        let billPay = try syncBillPay(sandbox, limiter: CompanyRequestLimiter())
+        let limiter = CompanyRequestLimiter()
+        let billPay = try syncBillPay(sandbox, limiter: limiter)
         let account = try await baseAccount(billPay)
         let journal = try SQLitePaymentRunJournal(path: try temporaryFolder(self).appendingPathComponent("j.sqlite").path)
-        let due = try XCTUnwrap(billPay.bill(id: generatedBillId(3))?.amountDue)
+        let third = try await billPay.bill(id: generatedBillId(3))
+        let due = try XCTUnwrap(third?.amountDue)
         let plan = [
             PaymentRunIntent(id: "ok-1", billId: generatedBillId(1), amount: 5, accountId: account, date: "2024-06-01"),
             PaymentRunIntent(id: "no-bill", billId: "no-such-bill", amount: 5, accountId: account, date: "2024-06-01"),
@@ -88,7 +91,7 @@ final class SyncPaymentRunTests: XCTestCase {
             PaymentRunIntent(id: "bad-account", billId: generatedBillId(11), amount: 1, accountId: "nope", date: "2024-06-01"),
             PaymentRunIntent(id: "bad date", billId: generatedBillId(13), amount: 1, accountId: account, date: "June"),
         ]
-        let run = PaymentRun(id: "refused", billPay: billPay, journal: journal, limiter: CompanyRequestLimiter())
+        let run = PaymentRun(id: "refused", billPay: billPay, journal: journal, limiter: limiter)
         do {
             try await run.plan(plan)
             XCTFail("the plan was accepted")

@@ -3,7 +3,7 @@ import BillPaySQLite
 import CodatSandbox
 import CodatSyncPayablesV1
 import Foundation
-import OpenAPIURLSession
+import PayablesAsyncHTTPClient
 import XCTest
 
 /// Payment runs through the asynchronous API: several bills of one supplier, a batch across
@@ -11,7 +11,7 @@ import XCTest
 /// (CODAT-FACTS §2); journaled in SQLite.
 final class V1PaymentRunTests: XCTestCase {
     func v1BillPay(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter) throws -> AsyncBillPay {
-        let client = CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: URLSessionTransport(),
+        let client = CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: PayablesAsyncHTTPClient.transport(),
                                                 middlewares: [limiter],
                                                 options: ClientOptions(retry: fastReadRetry, attemptTimeout: .seconds(5), logger: quietRunLogger))
         return AsyncBillPay(client: client, company: try runCompany(sandbox, .xero), polling: runPolling, delivery: runDelivery,

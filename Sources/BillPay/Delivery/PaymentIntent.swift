@@ -20,6 +20,23 @@ public struct PaymentIntentID: Hashable, Sendable, Codable, CustomStringConverti
 
     public var description: String { rawValue }
 
+    // A plain JSON string (`"inv-1"`), as plan files and journals write it; `{"rawValue": …}`,
+    // which journals written before payment runs hold, is still read.
+    private enum CodingKeys: String, CodingKey { case rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            rawValue = text
+        } else {
+            rawValue = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .rawValue)
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+
     /// Throws `PaymentIntentError.invalidId` when the id cannot be used.
     func validated() throws -> PaymentIntentID {
         let allowed = rawValue.unicodeScalars.allSatisfy { scalar in

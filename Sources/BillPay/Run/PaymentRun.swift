@@ -106,11 +106,12 @@ public struct PaymentRun: Sendable {
             guard existing.planDigest == digest else { throw PaymentRunError.runExistsWithOtherPlan(runId: id) }
             return existing
         }
-        let planned = try await verifyingLimiter {
-            switch payer {
-            case let .sync(billPay): return try await billPay.planRun(intents)
-            case let .v1(billPay): return try await billPay.planRun(intents)
-            }
+        // Before any other read: a client outside the limiter is refused whatever the plan.
+        try await verifyingLimiter { try await payer.touch() }
+        let planned: [(intent: PaymentRunIntent, payment: PlannedPayment)]
+        switch payer {
+        case let .sync(billPay): planned = try await billPay.planRun(intents)
+        case let .v1(billPay): planned = try await billPay.planRun(intents)
         }
         let now = Date()
         let entries = try planned.enumerated().map { position, item in

@@ -264,9 +264,12 @@ private struct PlanReader {
     // MARK: JSON (an array of objects, `{"intents": [...]}`, or JSON Lines: one object a line)
 
     mutating func readJSON(_ text: String) {
-        let trimmed = text.drop { $0.isWhitespace }
-        let looksLikeLines = trimmed.first == "{" && text.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count > 1
-            && (try? LocatedJSON.parse(text)) == nil
+        // JSON Lines: by its extension, or an object on the first line that parses alone.
+        let lower = path.lowercased()
+        let firstLine = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        let looksLikeLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+            || (firstLine?.trimmingCharacters(in: .whitespaces).first == "{" && (try? LocatedJSON.parse(String(firstLine!))) != nil
+                && (try? LocatedJSON.parse(text)) == nil)
         if looksLikeLines {
             for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }

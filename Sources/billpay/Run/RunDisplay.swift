@@ -47,6 +47,8 @@ final class RunDisplay: @unchecked Sendable {
     private var barShown = false
     private var ticker: Task<Void, Never>?
     private var slowDowns = 0
+    /// Set by `finish`: the ticker draws no more.
+    private var stopped = false
 
     /// `total`: intents the run is about (the bar's 100%).
     init(mode: Mode, total: Int) {
@@ -66,7 +68,9 @@ final class RunDisplay: @unchecked Sendable {
     func start(title: String, fields: [String: String] = [:]) {
         switch mode {
         case .json:
-            emitJSON(["event": "start", "title": title, "intents": total].merging(fields) { a, _ in a })
+            var object: [String: Any] = ["event": "start", "title": title, "intents": total]
+            for (key, value) in fields { object[key] = value }
+            emitJSON(object)
         case .plain, .bar:
             emit(title)
         }
@@ -181,11 +185,11 @@ final class RunDisplay: @unchecked Sendable {
 
     // MARK: The bar
 
-    private func draw(force: Bool) {
+    private func draw(force: Bool, last: Bool = false) {
         guard mode == .bar else { return }
         let now = Date()
         lock.lock()
-        let due = force || now.timeIntervalSince(lastDraw) >= 0.1
+        let due = (force || now.timeIntervalSince(lastDraw) >= 0.1) && (!stopped || last)
         if due { lastDraw = now }
         lock.unlock()
         guard due else { return }
@@ -227,10 +231,13 @@ final class RunDisplay: @unchecked Sendable {
 
     /// Stops the bar and prints the summary table (JSON: one `summary` object). Returns the counts.
     @discardableResult
-    func finish(intents plan: [IntentUpdate] = [], extra: [String: Any] = [:]) -> Counts {
+    func finish(extra: [String: Any] = [:]) -> Counts {
         ticker?.cancel()
+        lock.lock()
+        stopped = true
+        lock.unlock()
         if mode == .bar {
-            draw(force: true)
+            draw(force: true, last: true)
             write("\n")
         }
         let counts = self.counts
@@ -311,6 +318,7 @@ final class RunDisplay: @unchecked Sendable {
     private func write(_ text: String) {
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        // A reader that went away (`| head`) ends the output, not the run (nor its summary).
+        try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
     }
 }

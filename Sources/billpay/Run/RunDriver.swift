@@ -82,7 +82,7 @@ struct RunDriver {
             output.finish()
             throw error
         }
-        let counts = output.finish(extra: totals.map { totals in
+        let counts = output.finish(extra: totals.map { totals -> [String: Any] in
             ["journal": "\(totals.paid) paid, \(totals.refused) refused, \(totals.unknown) unknown, \(totals.planned + totals.sending + totals.sent) not settled of \(totals.intents)",
              "resumedInFlight": totals.resumedInFlight, "workedOn": totals.workedOn]
         } ?? [:])
@@ -121,14 +121,15 @@ struct RunDriver {
     private func paymentRun(runId: String, api: PlanIntent.API, companyId: String?, connectionId: String?, session: Session,
                             journal: any PaymentRunJournal) async throws -> PaymentRun {
         let options = PaymentRunOptions(maxConcurrentIntents: workers.concurrency, worker: workers.workerName, lease: .seconds(workers.leaseSeconds))
+        let limiter = workers.limiter
         switch api {
         case .sync:
-            let billPay = try await SyncBillPay.connect(client: session.syncClient(), companyId: companyId, connectionId: connectionId)
-            return PaymentRun(id: runId, billPay: billPay, journal: journal, options: options)
+            let billPay = try await SyncBillPay.connect(client: session.syncClient(limiter: limiter), companyId: companyId, connectionId: connectionId)
+            return PaymentRun(id: runId, billPay: billPay, journal: journal, limiter: limiter, options: options)
         case .v1:
-            let billPay = try await AsyncBillPay.connect(client: session.v1Client(), companyId: companyId, connectionId: connectionId,
+            let billPay = try await AsyncBillPay.connect(client: session.v1Client(limiter: limiter), companyId: companyId, connectionId: connectionId,
                                                          polling: PushPolling(initialInterval: .milliseconds(200), maxInterval: .seconds(5)))
-            return PaymentRun(id: runId, billPay: billPay, journal: journal, options: options)
+            return PaymentRun(id: runId, billPay: billPay, journal: journal, limiter: limiter, options: options)
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BillPay
 import Foundation
 
 /// Where a run's intents are kept between processes, and how the run shows itself.
@@ -48,6 +49,10 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "Payments in progress at once per company (at most 10: Codat's limit of concurrent requests).")
     var concurrency: Int = 10
 
+    @Option(name: .customLong("company-requests"),
+            help: "Requests in progress at once per company from this process (Codat allows 10 in all: workers sharing a company split them).")
+    var companyRequests: Int = 10
+
     @Option(help: "This worker's name in the journal (default: host and process id).")
     var worker: String?
 
@@ -59,7 +64,15 @@ struct WorkerOptions: ParsableArguments {
         guard (1...10).contains(concurrency) else {
             throw ValidationError("--concurrency must be from 1 to 10 (Codat allows 10 concurrent requests per company); got \(concurrency).")
         }
+        guard (1...10).contains(companyRequests) else {
+            throw ValidationError("--company-requests must be from 1 to 10 (Codat allows 10 concurrent requests per company); got \(companyRequests).")
+        }
         guard leaseSeconds >= 1 else { throw ValidationError("--lease-seconds must be at least 1.") }
+    }
+
+    /// The process's limiter: the shared one at Codat's 10, else one of its own.
+    var limiter: CompanyRequestLimiter {
+        companyRequests == 10 ? .shared : CompanyRequestLimiter(maxConcurrentPerCompany: companyRequests)
     }
 
     var workerName: String {

@@ -14,8 +14,10 @@ final class PostgresWorkersTests: XCTestCase {
         let limiter = CompanyRequestLimiter()
         let billPay = try syncBillPay(sandbox, limiter: limiter)
         let companyId = billPay.company.companyId
-        let currency = try XCTUnwrap(billPay.bill(id: generatedBillId(1))?.currency)
-        let account = try XCTUnwrap(SyncBillPay.paymentAccount(in: currency, among: try await billPay.paymentAccounts())?.id)
+        let firstBill = try await billPay.bill(id: generatedBillId(1))
+        let accounts = try await billPay.paymentAccounts()
+        let currency = try XCTUnwrap(firstBill?.currency)
+        let account = try XCTUnwrap(SyncBillPay.paymentAccount(in: currency, among: accounts)?.id)
         let plan = stride(from: 1, to: 121, by: 2).map { n in
             PaymentRunIntent(id: PaymentIntentID("w-\(n)"), billId: generatedBillId(n), amount: 10, accountId: account, date: "2024-06-01", reference: "w-\(n)")
         }

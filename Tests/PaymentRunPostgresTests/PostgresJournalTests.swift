@@ -65,9 +65,7 @@ final class PostgresJournalTests: XCTestCase {
         let server = try PostgresServer.start(self)
         let journal = try await server.journal()
         defer { journal.shutdown() }
-        var entry = PaymentResumeData(intentId: "i-1", api: .sync, companyId: "c", connectionId: "k", billIds: ["b"], amount: Decimal(string: "12.34")!,
-                                      payloadDigest: "abc", amountDueBefore: 100, attempts: [], pushOperationKey: nil, recordId: nil,
-                                      status: .sent, note: "sending")
+        var entry = sampleDelivery(intent: "i-1", status: .sent)
         try await journal.save(entry)
         entry.status = .recorded
         entry.recordId = "pay-1"
@@ -76,14 +74,5 @@ final class PostgresJournalTests: XCTestCase {
         XCTAssertEqual(loaded, entry)
         let all = try await journal.all()
         XCTAssertEqual(all, [entry])
-    }
-}
-
-extension SyncBillPaymentRequest {
-    /// A payload for journal tests (never sent).
-    static func testPayment(billId: String) -> SyncBillPaymentRequest {
-        // Decoded, as a journal gives it back: the generated model has no public memberwise use here.
-        try! PaymentJournalCoding.decode(SyncBillPaymentRequest.self,
-                                         #"{"billId":"\#(billId)","isPartial":true,"payment":{"accountRef":{"id":"acc"},"amount":1,"date":"2024-06-01"}}"#)
     }
 }
