@@ -71,6 +71,8 @@ let package = Package(
             name: "SDKGen",
             dependencies: ["OpenAPIDocument", .product(name: "Mustache", package: "swift-mustache")]
         ),
+        // Writes Templates/*.mustache into SDKGen as string literals (Render/BuiltInTemplates.swift).
+        .executableTarget(name: "payables-embed-templates"),
         .executableTarget(
             name: "payables-gen",
             dependencies: [

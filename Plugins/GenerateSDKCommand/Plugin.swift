@@ -6,12 +6,14 @@ import PackagePlugin
 ///     swift package --allow-writing-to-directory OUT generate-sdk --target CodatSyncPayables --output OUT
 ///
 /// Without `--target`, every target with a `payables-gen.json` is generated into `OUT/<Target>/`.
+/// The config is read with the generator's own `GeneratorConfig` (`Shared/`, a symlink to
+/// Sources/SDKGen/Config/Shared), the same type the CLI and the build plugin use.
 @main
 struct GenerateSDKCommand: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
         var extractor = ArgumentExtractor(arguments)
         let targetNames = extractor.extractOption(named: "target")
-        guard let output = extractor.extractOption(named: "output").last else {
+        guard let output = extractor.extractOption(named: "output").last, extractor.remainingArguments.isEmpty else {
             throw CommandError("usage: generate-sdk [--target NAME]... --output FOLDER")
         }
         let outputURL = URL(fileURLWithPath: output, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
@@ -22,28 +24,27 @@ struct GenerateSDKCommand: CommandPlugin {
         }
         guard !targets.isEmpty else { throw CommandError("no target with a payables-gen.json matches \(targetNames)") }
         for target in targets {
+            let configPath = target.directoryURL.appending(path: "payables-gen.json").path
+            let config: GeneratorConfig
+            do {
+                config = try GeneratorConfig.load(path: configPath)
+            } catch {
+                Diagnostics.error(error.message, file: error.file, line: error.line)
+                throw error
+            }
+            guard let spec = config.spec else {
+                throw config.origin!.error("the config names no 'spec' (the OpenAPI document)", at: "")
+            }
             let destination = targets.count == 1 ? outputURL : outputURL.appending(path: target.name)
             let process = Process()
             process.executableURL = tool
-            process.arguments = [
-                "generate", "--config", target.directoryURL.appending(path: "payables-gen.json").path,
-                "--templates", context.package.directoryURL.appending(path: "Templates").path,
-                "--output", destination.path, "--ref-root", context.package.directoryURL.path, specPath(target),
-            ]
+            process.arguments = ["generate", "--config", configPath, "--output", destination.path,
+                                 "--ref-root", context.package.directoryURL.path, spec]
             try process.run()
             process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw CommandError("payables-gen failed for \(target.name)") }
-            print("generated \(target.name) into \(destination.path)")
+            guard process.terminationStatus == 0 else { throw CommandError("payables-gen failed for \(target.name) (its errors are above)") }
+            print("generated \(target.name) into \(destination.path): \(config.outputFiles.joined(separator: ", "))")
         }
-    }
-
-    /// The spec named by the target's config, relative to the config's folder.
-    private func specPath(_ target: SourceModuleTarget) -> String {
-        let config = target.directoryURL.appending(path: "payables-gen.json")
-        struct Raw: Decodable { var spec: String? }
-        guard let data = FileManager.default.contents(atPath: config.path),
-              let spec = (try? JSONDecoder().decode(Raw.self, from: data))?.spec else { return "" }
-        return spec.hasPrefix("/") ? spec : config.deletingLastPathComponent().appending(path: spec).standardizedFileURL.path
     }
 }
 

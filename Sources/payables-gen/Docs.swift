@@ -20,7 +20,7 @@ struct Docs: ParsableCommand {
     @Option(help: "The file to write (default: <config folder>/<Module>.docc/<Module>.md).")
     var output: String?
 
-    @Option(help: "The template folder (default: the config's 'templates', else ./Templates).")
+    @Option(help: "A folder of templates that replace the built-in ones file by file (default: the config's 'templates').")
     var templates: String?
 
     @Flag(help: "Compare with the file instead of writing it.")
@@ -37,7 +37,8 @@ struct Docs: ParsableCommand {
         guard let specPath = spec ?? generatorConfig.spec else {
             throw ValidationError("\(config) names no 'spec'; give --spec")
         }
-        let templateFolder = generatorConfig.templates ?? templates ?? "Templates"
+        // The command line wins over the config; without either, the built-in templates.
+        let templateFolder = templates ?? generatorConfig.templates
         let configFolder = URL(fileURLWithPath: config).deletingLastPathComponent().path
         let path = output ?? CatalogRenderer.defaultOutputPath(configFolder: configFolder, module: generatorConfig.module)
         do {

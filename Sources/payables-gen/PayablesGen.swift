@@ -70,7 +70,7 @@ struct Generate: ParsableCommand {
     @Option(help: "The module's generator config (payables-gen.json).")
     var config: String?
 
-    @Option(help: "The template folder (default: the config's 'templates', else ./Templates).")
+    @Option(help: "A folder of templates that replace the built-in ones file by file (default: the config's 'templates').")
     var templates: String?
 
     @Option(name: .customLong("ref-root"), help: "The folder whose files $refs may read (default: the config's 'refRoot', else the document's folder).")
@@ -89,7 +89,8 @@ struct Generate: ParsableCommand {
         guard !generatorConfig.module.isEmpty else {
             throw ValidationError("give --module or a --config that names the module")
         }
-        let templateFolder = generatorConfig.templates ?? templates ?? "Templates"
+        // The command line wins over the config; without either, the built-in templates.
+        let templateFolder = templates ?? generatorConfig.templates
         do {
             let outcome = try Generator.generate(specPath: spec, config: generatorConfig, templatesFolder: templateFolder, outputFolder: output)
             for diagnostic in Diagnostics.sortedByLocation(outcome.diagnostics) {

@@ -18,7 +18,7 @@ final class CatalogTests: XCTestCase {
             guard FileManager.default.fileExists(atPath: spec) else {
                 return XCTFail("\(spec) is missing: run `bash specs/sync.sh`")
             }
-            let (text, diagnostics) = try CatalogRenderer.render(specPath: spec, config: config, templatesFolder: config.templates ?? GoldenTests.templates)
+            let (text, diagnostics) = try CatalogRenderer.render(specPath: spec, config: config, templatesFolder: config.templates)
             let rendered = try XCTUnwrap(text, diagnostics.map(\.description).joined(separator: "\n"))
             let path = CatalogRenderer.defaultOutputPath(configFolder: generated.appendingPathComponent(module).path, module: module)
             let committed = try String(contentsOfFile: path, encoding: .utf8)
@@ -44,20 +44,5 @@ final class CatalogTests: XCTestCase {
                       "a resource with its summary and its methods, in order:\n\(page)")
         XCTAssertTrue(page.contains("let client = Shop.Client(apiKey: \"…\", transport: URLSessionTransport())"),
                       "a client made with the document's credentials:\n\(page)")
-    }
-
-    func testATemplateFolderWithoutTheCatalogTemplateIsAnErrorThatNamesIt() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
-        for name in TemplateRenderer.requiredTemplates {
-            try FileManager.default.copyItem(atPath: GoldenTests.templates + "/\(name).mustache", toPath: folder.appendingPathComponent("\(name).mustache").path)
-        }
-        let fixture = GoldenTests.fixtures.appendingPathComponent("client")
-        let config = try GeneratorConfig.load(path: fixture.appendingPathComponent("config.json").path)
-        XCTAssertThrowsError(try CatalogRenderer.render(specPath: fixture.appendingPathComponent("spec.yaml").path, config: config,
-                                                        templatesFolder: folder.path)) { error in
-            XCTAssertTrue("\(error)".contains("lacks Catalog.md.mustache"), "\(error)")
-        }
     }
 }

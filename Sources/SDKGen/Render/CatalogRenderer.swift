@@ -12,11 +12,12 @@ public enum CatalogRenderer {
     public static let templateName = "Catalog.md"
 
     /// Reads and translates the document exactly as `Generator.generate` does, and renders the
-    /// page. `text` is nil when the document or its translation has errors (see `diagnostics`).
-    public static func render(specPath: String, config: GeneratorConfig, templatesFolder: String) throws -> (text: String?, diagnostics: [Diagnostic]) {
+    /// page (`templatesFolder`: overrides of the built-in templates, as for `generate`). `text`
+    /// is nil when the document or its translation has errors (see `diagnostics`).
+    public static func render(specPath: String, config: GeneratorConfig, templatesFolder: String? = nil) throws -> (text: String?, diagnostics: [Diagnostic]) {
         let (model, diagnostics) = try Generator.model(specPath: specPath, config: config)
         guard let model else { return (nil, diagnostics) }
-        let renderer = try TemplateRenderer(folder: templatesFolder)
+        let renderer = try TemplateRenderer(overrides: templatesFolder)
         return (try renderer.renderCatalog(model, specFileName: URL(fileURLWithPath: specPath).lastPathComponent), diagnostics)
     }
 
@@ -27,11 +28,8 @@ public enum CatalogRenderer {
 }
 
 extension TemplateRenderer {
-    /// Renders the landing page; the template folder must have `Catalog.md.mustache`.
+    /// Renders the landing page from `Catalog.md.mustache`.
     public func renderCatalog(_ model: SDKModel, specFileName: String) throws -> String {
-        guard library.getTemplate(named: CatalogRenderer.templateName) != nil else {
-            throw RenderError(description: "error: the template folder lacks \(CatalogRenderer.templateName).mustache (the DocC landing page)")
-        }
         guard let text = library.render(model.catalogContext(specFileName: specFileName), withTemplate: CatalogRenderer.templateName) else {
             throw RenderError(description: "error: template '\(CatalogRenderer.templateName)' failed to render")
         }

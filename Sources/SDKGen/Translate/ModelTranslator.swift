@@ -50,8 +50,8 @@ public struct ModelTranslator {
         warnAboutHiddenCharacters()
         for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
             guard let node = document.node(atPointer: pointer), let id = document.schemas.id(at: node) else {
-                diagnostics.append(Diagnostic(.error, "type override: no schema at '\(pointer)'",
-                                              at: SourceLocation(file: document.files[0].path, line: 1, column: 1)))
+                diagnostics.append(Diagnostic(.error, "type override: no schema at '\(pointer)' in \(document.files[0].path)",
+                                              at: config.sourceLocation(of: "/typeOverrides/" + LocatedJSON.escape(pointer))))
                 continue
             }
             overrides[id] = swiftType
