@@ -20,13 +20,15 @@ let package = Package(
         .library(name: "CodatSyncPayables", targets: ["CodatSyncPayables"]),
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
+        .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
+        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
         .library(name: "CodatWebhooks", targets: ["CodatWebhooks"]),
         .library(name: "CodatWebhooksHummingbird", targets: ["CodatWebhooksHummingbird"]),
         .executable(name: "codat-sandbox", targets: ["codat-sandbox"]),
-        .executable(name: "billpay-demo", targets: ["billpay-demo"]),
+        .executable(name: "billpay", targets: ["billpay-cli"]),
         .library(name: "OpenAPIDocument", targets: ["OpenAPIDocument"]),
         .library(name: "SDKGen", targets: ["SDKGen"]),
         .plugin(name: "PayablesGeneratorPlugin", targets: ["PayablesGeneratorPlugin"]),
@@ -56,6 +58,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // `WebhookReceiverService` (already in the graph through Hummingbird).
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -133,7 +138,26 @@ let package = Package(
         // The payloads of Codat's webhooks: only `webhooks` of the Platform document (its filter).
         generatedModule("CodatPlatformWebhooks"),
         // The Bill Pay workflows of Codat's guides, over both generated modules.
-        .target(name: "BillPay", dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1"]),
+        .target(
+            name: "BillPay",
+            dependencies: [
+                "CodatSyncPayables", "CodatSyncPayablesV1",
+                // `CompanyRequestLimiter` is a client middleware.
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
+        // The payment-run journal in one SQLite file (WAL): the embedded default.
+        .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The payment-run journal in PostgreSQL: several worker processes share one run.
+        .target(
+            name: "BillPayPostgres",
+            dependencies: [
+                "BillPay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
@@ -167,15 +191,18 @@ let package = Package(
             name: "codat-sandbox",
             dependencies: ["CodatSandbox", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // `billpay`: the demo, bills, pay, payment runs (module `billpay_cli`: on a case-insensitive
+        // file system a module `billpay` would collide with `BillPay`).
         .executableTarget(
-            name: "billpay-demo",
+            name: "billpay-cli",
             dependencies: [
-                "BillPay", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                // The default transport on Linux (`DemoTransport.swift`).
+                // The default transport on Linux (`Transport.swift`).
                 .target(name: "PayablesAsyncHTTPClient", condition: .when(platforms: [.linux])),
-            ]
+            ],
+            path: "Sources/billpay"
         ),
         // Prints client throughput against the sandbox and decoding figures; never run as a test.
         .executableTarget(
@@ -245,6 +272,15 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "CodatSandboxTests", dependencies: ["CodatSandbox", "OpenAPIDocument"]),
+        // Payment runs over real journals: SQLite files, a throwaway PostgreSQL (Tests/postgres/start-postgres.sh).
+        .testTarget(
+            name: "PaymentRunTests",
+            dependencies: [
+                "BillPay", "BillPaySQLite", "CodatSandbox",
+                .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [

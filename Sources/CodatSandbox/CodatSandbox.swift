@@ -173,6 +173,12 @@ public final class CodatSandbox: Sendable {
         core.rateLimiter.maxConcurrentRequests(companyId: companyId)
     }
 
+    /// Requests of a company refused with 429 because it already had the most in progress
+    /// (`configuration.maxConcurrentRequestsPerCompany`): zero for a client that keeps to the limit.
+    public func requestsRefusedForConcurrency(companyId: String) -> Int {
+        core.rateLimiter.refusedForConcurrency(companyId: companyId)
+    }
+
     // MARK: Codat's cache (CODAT-FACTS.md §2)
 
     /// Queues a refresh of `dataType` (`bills`, `billPayments` ...; nil: every data type the

@@ -16,6 +16,9 @@ import Hummingbird
 /// - `GET /_sandbox/clock`, `POST /_sandbox/clock` `{"advanceSeconds": 5400}` – sandbox time
 /// - `POST /_sandbox/companies/{companyId}/refresh` – Codat's cache takes the accounting software's records now
 /// - `POST /_sandbox/reset` – the seed data back, idempotency keys forgotten
+/// - `GET /_sandbox/rate-limits` – per company: the most requests in progress at once
+///   (`maxConcurrentRequests`, refused ones not counted) and `refusedForConcurrency` (429s
+///   because the company was at the limit), with the limit (`maxConcurrentRequestsPerCompany`)
 /// - `GET /_sandbox/companies/{companyId}/{collection}[/{id}]` – stored records, unprojected
 extension SandboxCore {
     static let controlPrefix = "/_sandbox"
@@ -105,6 +108,16 @@ extension SandboxCore {
             }
             core.store.settleAll()
             return .json(["pullOperations": .number(Decimal(operations.count))])
+        }
+
+        table.add(.shared, "GET", p + "/rate-limits", "rate-limits") { _ in
+            let companies = core.rateLimiter.concurrency().mapValues { counts -> SandboxJSON in
+                ["maxConcurrentRequests": .number(Decimal(counts.maxConcurrent)), "refusedForConcurrency": .number(Decimal(counts.refused))]
+            }
+            return .json([
+                "maxConcurrentRequestsPerCompany": .number(Decimal(core.rateLimiter.maxConcurrentPerCompany)),
+                "companies": .object(companies),
+            ])
         }
 
         table.add(.shared, "POST", p + "/reset", "reset") { _ in

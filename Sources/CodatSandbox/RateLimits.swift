@@ -21,6 +21,8 @@ final class RateLimiter: Sendable {
     private struct State: Sendable {
         var inFlight: [String: Int] = [:]
         var maxSeen: [String: Int] = [:]
+        /// Requests refused because the company already had the most in progress.
+        var refusedForConcurrency: [String: Int] = [:]
         /// Requests per client on `day` (the midnight the count started after).
         var used: [String: (resetAt: Date, count: Int)] = [:]
     }
@@ -71,6 +73,7 @@ final class RateLimiter: Sendable {
                     // Refused requests count against the quota too.
                     usage.count += 1
                     state.used[client] = usage
+                    state.refusedForConcurrency[companyId, default: 0] += 1
                     var error = SandboxError(
                         status: 429,
                         message: "Too many requests: company '\(companyId)' already has \(running) requests in progress (at most \(maxConcurrentPerCompany) at once).")
@@ -97,6 +100,23 @@ final class RateLimiter: Sendable {
     /// The most requests seen in progress at once for a company, refused ones not counted.
     func maxConcurrentRequests(companyId: String) -> Int {
         state.withLock { $0.maxSeen[companyId] ?? 0 }
+    }
+
+    /// Requests of a company refused with 429 because it had the most in progress already: a
+    /// client that keeps to the limit causes none.
+    func refusedForConcurrency(companyId: String) -> Int {
+        state.withLock { $0.refusedForConcurrency[companyId] ?? 0 }
+    }
+
+    /// Every company that sent a request: its most requests in progress at once, and refusals.
+    func concurrency() -> [String: (maxConcurrent: Int, refused: Int)] {
+        state.withLock { state in
+            var result: [String: (maxConcurrent: Int, refused: Int)] = [:]
+            for id in Set(state.maxSeen.keys).union(state.refusedForConcurrency.keys) {
+                result[id] = (state.maxSeen[id] ?? 0, state.refusedForConcurrency[id] ?? 0)
+            }
+            return result
+        }
     }
 
     /// Requests counted today against a client's quota.

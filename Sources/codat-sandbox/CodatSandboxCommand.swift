@@ -15,7 +15,7 @@ struct CodatSandboxCommand: AsyncParsableCommand {
             Control API (behind --api-key when given): GET /_sandbox (companies), \
             POST|GET|DELETE /_sandbox/faults, GET|DELETE /_sandbox/requests, GET|PUT /_sandbox/push-delay, \
             GET|POST /_sandbox/clock ({"advanceSeconds": 5400}), POST /_sandbox/companies/{companyId}/refresh, \
-            POST /_sandbox/reset, GET /_sandbox/companies/{companyId}/{collection}.
+            POST /_sandbox/reset, GET /_sandbox/rate-limits (most requests in progress at once per company, 429s at the limit), GET /_sandbox/companies/{companyId}/{collection}.
             """)
 
     @Option(help: "Port to listen on; 0 picks a free one.")

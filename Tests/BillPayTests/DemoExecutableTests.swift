@@ -2,7 +2,7 @@ import CodatSandbox
 import Foundation
 import XCTest
 
-/// The built `billpay-demo` binary, run as a person would (`swift build --product billpay-demo`
+/// `billpay demo`, the built binary run as a person would (`swift build --product billpay`
 /// with the same scratch path first; skipped when it is not there).
 final class DemoExecutableTests: XCTestCase {
     func testWithNoArgumentsItRunsTheWholeFlowAgainstItsOwnSandbox() throws {
@@ -68,54 +68,9 @@ final class DemoExecutableTests: XCTestCase {
         XCTAssertTrue(chosen.stdout.contains("connection \(netSuite.connectionId), Oracle NetSuite"), chosen.stdout)
     }
 
-    // MARK: Running the binary
-
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    static func run(_ arguments: [String], binary: URL? = nil) throws -> BillPayBinary.Result {
+        try BillPayBinary.run(["demo"] + arguments, binary: binary)
     }
 
-    /// `billpay-demo` next to the test bundle.
-    static func binary() throws -> URL {
-        var folders = [Bundle.main.bundleURL, Bundle(for: DemoExecutableTests.self).bundleURL.deletingLastPathComponent()]
-        if let argument = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: argument).deletingLastPathComponent())
-        }
-        for folder in folders {
-            let candidate = folder.appendingPathComponent("billpay-demo")
-            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-        }
-        throw XCTSkip("billpay-demo is not built next to the tests (looked in \(folders.map(\.path))); "
-                      + "run `swift build --product billpay-demo` with the same --scratch-path first")
-    }
-
-    /// Runs the demo to its end (at most two minutes), output in temporary files so that no pipe fills.
-    static func run(_ arguments: [String], binary: URL? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = try binary ?? Self.binary()
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CODAT_API_KEY"] = nil
-        process.environment = environment
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("billpay-demo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            XCTFail("billpay-demo \(arguments.joined(separator: " ")) did not finish within two minutes")
-        }
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-                      stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-    }
+    static func binary() throws -> URL { try BillPayBinary.url() }
 }

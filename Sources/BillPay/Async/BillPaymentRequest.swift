@@ -68,7 +68,7 @@ public struct BillAllocation: Hashable, Sendable {
 /// and credit notes it was built from so that the validator can check it against them.
 public struct BillPaymentRequest: Hashable, Sendable {
     /// Which of the guides' payments this is.
-    public enum Kind: String, Hashable, Sendable {
+    public enum Kind: String, Codable, Hashable, Sendable {
         /// One bill paid in full.
         case billInFull
         /// Part of one bill.

@@ -437,6 +437,8 @@ protocol PayablesFailure {
     var kind: PayablesErrorKind { get }
     var status: Int? { get }
     var outcomeUnknown: Bool { get }
+    /// The answer's body (Codat's `ErrorMessage`, for its validation errors).
+    var body: Data { get }
 }
 
 extension PayablesError: PayablesFailure {}

@@ -75,9 +75,9 @@ public struct PaymentResumeData: Codable, Sendable, Hashable, CustomStringConver
             + (note.map { ": \($0)" } ?? "")
     }
 
-    /// The journal's name for the intent.
-    var journalKey: String { Self.journalKey(companyId: companyId, intentId: intentId) }
-    static func journalKey(companyId: String, intentId: PaymentIntentID) -> String { "\(companyId)/\(intentId.rawValue)" }
+    /// The journal's name for the intent (`PaymentJournalStorage.load` takes it): `<company>/<intent>`.
+    public var journalKey: String { Self.journalKey(companyId: companyId, intentId: intentId) }
+    public static func journalKey(companyId: String, intentId: PaymentIntentID) -> String { "\(companyId)/\(intentId.rawValue)" }
 
     static func digest(of body: some Encodable) throws -> String {
         let json = try JSONCoding.encoder.encode(body)

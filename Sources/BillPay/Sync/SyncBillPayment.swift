@@ -5,7 +5,7 @@ import Foundation
 /// simplified model: `amount`, `date`, `reference`, `accountRef`, `currencyRate`.
 ///
 /// The synchronous solution pays single bills only, in full or in part.
-public struct SyncBillPaymentRequest: Hashable, Sendable {
+public struct SyncBillPaymentRequest: Codable, Hashable, Sendable {
     /// The bill paid (the path's `billId`).
     public var billId: String
     /// The payload.

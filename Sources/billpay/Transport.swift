@@ -7,7 +7,7 @@ import OpenAPIURLSession
 
 /// The transport README "Transports" recommends: AsyncHTTPClient on Linux servers (it never
 /// resends a request by itself and streams bodies), URLSession on Apple platforms.
-func demoTransport() -> any ClientTransport {
+func billPayTransport() -> any ClientTransport {
     #if os(Linux)
     PayablesAsyncHTTPClient.transport()
     #else

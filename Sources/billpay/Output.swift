@@ -59,6 +59,11 @@ final class Output: @unchecked Sendable {
 
     /// Written at once (not buffered), so that the lines and any error interleave as they happen.
     private func emit(_ text: String) {
+        Self.raw(text)
+    }
+
+    /// One line as is (no indent), for machine-read output.
+    static func raw(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

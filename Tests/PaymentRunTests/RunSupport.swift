@@ -1,0 +1,168 @@
+import BillPay
+import BillPaySQLite
+import CodatSandbox
+import CodatSyncPayables
+import Foundation
+import Logging
+import OpenAPIURLSession
+import XCTest
+
+// Real HTTP over loopback to an in-process sandbox, real SQLite files, a real PostgreSQL server.
+// This file names only the clients and the layer, never a generated model.
+
+let runAPIKey = "payment-run-tests-key-81c2"
+let runAuthHeader = "Basic " + Data(runAPIKey.utf8).base64EncodedString()
+
+let quietRunLogger: Logger = {
+    var logger = Logger(label: "payment-run-tests")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// Reads retry quickly in tests (the documents' policy waits 500 ms first).
+let fastReadRetry = RetryConfiguration(
+    strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(50), maxElapsedTime: .seconds(30), exponent: 2),
+    statuses: StatusSet(codes: [408, 429], classes: [5]), retryConnectionErrors: true)
+
+/// Waits on the sandbox clock (replay window, push delays, TimedOut all pass without waiting).
+let runDelivery = DeliveryPolicy(
+    maxAttempts: 3, replayInterval: .seconds(1), inFlightInterval: .seconds(1), inFlightMaxWait: .seconds(60),
+    pushSettleTimeout: .seconds(600), timedOutSettleTime: .seconds(300), refreshTimeout: .seconds(120), clockSkew: .seconds(5),
+    pollInterval: .milliseconds(200),
+    sendRetry: RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(200), maxElapsedTime: .seconds(30), exponent: 2),
+                                  statuses: StatusSet(codes: [429]), retryConnectionErrors: false, keyInProgressWait: .zero))
+
+let runPolling = PushPolling(initialInterval: .milliseconds(200), multiplier: 1.5, maxInterval: .seconds(5), timeout: .seconds(3600))
+
+/// The payment layer's clock on the sandbox's: waiting moves sandbox time forward.
+struct RunSandboxClock: PaymentClock {
+    let sandbox: CodatSandbox
+    func now() -> Date { sandbox.now }
+    func sleep(for duration: Duration) async throws {
+        try Task.checkCancellation()
+        sandbox.advanceClock(by: duration)
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+func startRunSandbox(_ test: XCTestCase, extraBills: Int = 300, pushDelay: Duration = .milliseconds(300),
+                     configure: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> CodatSandbox {
+    var configuration = SandboxConfiguration(pushDelay: pushDelay, apiKey: runAPIKey, extraBills: extraBills, refreshDuration: .milliseconds(50))
+    configure(&configuration)
+    let sandbox = try await CodatSandbox.start(configuration)
+    test.addTeardownBlock { await sandbox.stop() }
+    return sandbox
+}
+
+func runCompany(_ sandbox: CodatSandbox, _ integration: SandboxIntegration = .xero) throws -> CompanyConnection {
+    let company = try XCTUnwrap(sandbox.company(integration), "no seeded \(integration) company")
+    return CompanyConnection(companyId: company.id, companyName: company.name, connectionId: try XCTUnwrap(company.connectionId),
+                             platformName: integration.platformName)
+}
+
+/// A synchronous client whose requests pass `limiter` (nil: none, to test the check).
+func limitedSyncClient(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?, attemptTimeout: Duration = .seconds(5)) -> CodatSyncPayables.Client {
+    CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: URLSessionTransport(),
+                             middlewares: limiter.map { [$0] } ?? [],
+                             options: ClientOptions(retry: fastReadRetry, attemptTimeout: attemptTimeout, logger: quietRunLogger))
+}
+
+func syncBillPay(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?) throws -> SyncBillPay {
+    SyncBillPay(client: limitedSyncClient(sandbox, limiter: limiter), company: try runCompany(sandbox), delivery: runDelivery,
+                clock: RunSandboxClock(sandbox: sandbox))
+}
+
+/// A folder for one test's files, deleted at the end.
+func temporaryFolder(_ test: XCTestCase) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("payment-run-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// The generated bills `gen-bill-<n>` of the sandbox's Xero company.
+func generatedBillId(_ n: Int) -> String { String(format: "gen-bill-%05d", n) }
+
+/// Ground truth: the synchronous payments the sandbox recorded, by their `reference` (the tests
+/// put the intent id there).
+func syncPaymentsByReference(_ sandbox: CodatSandbox, companyId: String) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for payment in sandbox.billPayments(companyId: companyId, api: .sync) {
+        if let reference = payment["reference"]?.string { counts[reference, default: 0] += 1 }
+    }
+    return counts
+}
+
+/// Collects a run's events and returns them with the totals of `.finished`.
+func collect(_ events: PaymentRunEvents) async throws -> (events: [PaymentRunEvent], totals: PaymentRunTotals?) {
+    var seen: [PaymentRunEvent] = []
+    var totals: PaymentRunTotals?
+    for try await event in events {
+        seen.append(event)
+        if case let .finished(final) = event { totals = final }
+    }
+    return (seen, totals)
+}
+
+/// A journal that "dies" at a chosen step: the `crashAt`-th write (createRun, save, claim,
+/// update) is made (`afterWrite`) or not (`beforeWrite`), then it and every later call throw,
+/// as a killed process writes nothing more. Renewals are not counted (their timing varies).
+final class CrashingJournal: PaymentRunJournal, @unchecked Sendable {
+    enum Mode: String { case beforeWrite, afterWrite }
+    struct Killed: Error, CustomStringConvertible { var description: String { "the process was killed (simulated)" } }
+
+    let base: any PaymentRunJournal
+    let crashAt: Int?
+    let mode: Mode
+    private let lock = NSLock()
+    private var writes = 0
+    private var dead = false
+
+    init(_ base: any PaymentRunJournal, crashAt: Int?, mode: Mode = .afterWrite) {
+        self.base = base
+        self.crashAt = crashAt
+        self.mode = mode
+    }
+
+    var writeCount: Int { lock.withLock { writes } }
+    var isDead: Bool { lock.withLock { dead } }
+
+    private func checkAlive() throws { if lock.withLock({ dead }) { throw Killed() } }
+
+    /// Counts a write; runs it unless the process dies before it; dies after it when it is the chosen one.
+    private func write<T>(_ body: () async throws -> T) async throws -> T {
+        let (number, isDead): (Int, Bool) = lock.withLock {
+            if dead { return (0, true) }
+            writes += 1
+            return (writes, false)
+        }
+        if isDead { throw Killed() }
+        guard number == crashAt else { return try await body() }
+        if mode == .afterWrite { _ = try await body() }
+        lock.withLock { dead = true }
+        throw Killed()
+    }
+
+    func load(_ key: String) async throws -> PaymentResumeData? { try checkAlive(); return try await base.load(key) }
+    func save(_ entry: PaymentResumeData) async throws { try await write { try await base.save(entry) } }
+    func all() async throws -> [PaymentResumeData] { try checkAlive(); return try await base.all() }
+    func createRun(_ run: PaymentRunRecord, entries: [PaymentRunEntry]) async throws -> PaymentRunRecord {
+        try await write { try await base.createRun(run, entries: entries) }
+    }
+    func run(_ runId: String) async throws -> PaymentRunRecord? { try checkAlive(); return try await base.run(runId) }
+    func entries(runId: String) async throws -> [PaymentRunEntry] { try checkAlive(); return try await base.entries(runId: runId) }
+    func claim(runId: String, worker: String, limit: Int, lease: Duration, excluding: Set<PaymentIntentID>, now: Date) async throws -> PaymentRunClaim {
+        try await write { try await base.claim(runId: runId, worker: worker, limit: limit, lease: lease, excluding: excluding, now: now) }
+    }
+    func renew(runId: String, worker: String, intentIds: [PaymentIntentID], lease: Duration, now: Date) async throws -> Set<PaymentIntentID> {
+        try checkAlive()
+        return try await base.renew(runId: runId, worker: worker, intentIds: intentIds, lease: lease, now: now)
+    }
+    func update(runId: String, intentId: PaymentIntentID, worker: String, state: PaymentRunIntentState, recordId: String?,
+                refusal: PaymentRefusal?, note: String?, release: Bool, now: Date) async throws {
+        try await write {
+            try await base.update(runId: runId, intentId: intentId, worker: worker, state: state, recordId: recordId, refusal: refusal,
+                                  note: note, release: release, now: now)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import BillPay
+import BillPaySQLite
+import Foundation
+import XCTest
+
+/// The SQLite journal as a file: what it keeps survives closing it, claims and leases work
+/// across two connections to one file (two processes would open it so).
+final class SQLiteJournalTests: XCTestCase {
+    func testRunsDeliveriesAndLeasesSurviveReopeningTheFile() async throws {
+        let path = try temporaryFolder(self).appendingPathComponent("journal.sqlite").path
+        let first = try SQLitePaymentRunJournal(path: path)
+        let entries = (0..<3).map { n in
+            PaymentRunEntry(runId: "r", position: n, intent: PaymentRunIntent(id: PaymentIntentID("i-\(n)"), billId: "b-\(n)", amount: Decimal(string: "0.1")! * Decimal(n + 1),
+                                                                              accountId: "a", date: "2024-06-01"),
+                            payment: .sync(.testPayment(billId: "b-\(n)")), updatedAt: Date())
+        }
+        let record = PaymentRunRecord(runId: "r", api: .sync, companyId: "c", connectionId: "k", planDigest: "d", intentCount: 3, createdAt: Date())
+        _ = try await first.createRun(record, entries: entries)
+        let claim = try await first.claim(runId: "r", worker: "A", limit: 2, lease: .milliseconds(300), excluding: [], now: Date())
+        XCTAssertEqual(claim.entries.map(\.intentId), ["i-0", "i-1"])
+        try await first.update(runId: "r", intentId: "i-0", worker: "A", state: .refused, recordId: nil,
+                               refusal: PaymentRefusal(source: .codat, message: "no", status: 400, errors: [.init(itemId: "x", message: "bad", validatorName: "v")]),
+                               note: "refused by Codat", release: true, now: Date())
+        let delivery = PaymentResumeData(intentId: "i-1", api: .sync, companyId: "c", connectionId: "k", billIds: ["b-1"], amount: Decimal(string: "0.2")!,
+                                         payloadDigest: "p", amountDueBefore: 5, attempts: [], pushOperationKey: nil, recordId: nil, status: .sent, note: nil)
+        try await first.save(delivery)
+
+        // A second connection (another process) sees it all; A's lease on i-1 holds until it runs out.
+        let second = try SQLitePaymentRunJournal(path: path)
+        let stored = try await second.entries(runId: "r")
+        XCTAssertEqual(stored.map(\.state), [.refused, .planned, .planned])
+        XCTAssertEqual(stored[0].refusal?.errors.first?.validatorName, "v")
+        XCTAssertEqual(stored.map(\.intent.amount), [Decimal(string: "0.1"), Decimal(string: "0.2"), Decimal(string: "0.3")])
+        let loaded = try await second.load(delivery.journalKey)
+        XCTAssertEqual(loaded, delivery)
+        let early = try await second.claim(runId: "r", worker: "B", limit: 5, lease: .seconds(30), excluding: [], now: Date())
+        XCTAssertEqual(early.entries.map(\.intentId), ["i-2"])
+        XCTAssertEqual(early.leasedElsewhere, 1)
+        try await Task.sleep(for: .milliseconds(400))
+        let late = try await second.claim(runId: "r", worker: "B", limit: 5, lease: .seconds(30), excluding: ["i-2"], now: Date())
+        XCTAssertEqual(late.entries.map(\.intentId), ["i-1"], "taken over after the lease ran out")
+        do {
+            try await first.update(runId: "r", intentId: "i-1", worker: "A", state: .recorded, recordId: "x", refusal: nil, note: nil, release: true, now: Date())
+            XCTFail("A wrote after its lease was taken over")
+        } catch let error as PaymentRunJournalError {
+            XCTAssertEqual(error, .leaseLost(runId: "r", intentId: "i-1", holder: "B"))
+        }
+        // The file is in WAL mode.
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL journal file")
+    }
+}
