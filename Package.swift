@@ -197,6 +197,8 @@ let package = Package(
             name: "billpay-cli",
             dependencies: [
                 "BillPay", "BillPaySQLite", "CodatSandbox",
+                // `billpay webhooks listen` (`Webhooks/WebhooksCommand.swift`).
+                "CodatWebhooksHummingbird",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The default transport on Linux (`Transport.swift`).
