@@ -58,6 +58,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -186,6 +187,8 @@ let package = Package(
             name: "billpay-cli",
             dependencies: [
                 "BillPay", "BillPaySQLite", "CodatSandbox",
+                // `billpay webhooks listen` (`Webhooks/WebhooksCommand.swift`).
+                "CodatWebhooksHummingbird",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 // The default transport on Linux (`Transport.swift`).

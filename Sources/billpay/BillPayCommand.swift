@@ -21,5 +21,6 @@ struct BillPayCommand: AsyncParsableCommand {
             RunCommand.self,
             StatusCommand.self,
             ResumeCommand.self,
+            WebhooksCommand.self,
         ])
 }

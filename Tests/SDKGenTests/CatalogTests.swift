@@ -10,7 +10,7 @@ final class CatalogTests: XCTestCase {
         let generated = GoldenTests.packageRoot.appendingPathComponent("Generated")
         let modules = try FileManager.default.contentsOfDirectory(atPath: generated.path).sorted()
             .filter { FileManager.default.fileExists(atPath: generated.appendingPathComponent("\($0)/payables-gen.json").path) }
-        XCTAssertEqual(modules, ["CodatSyncPayables", "CodatSyncPayablesV1"])
+        XCTAssertEqual(modules, ["CodatPlatformWebhooks", "CodatSyncPayables", "CodatSyncPayablesV1"])
         for module in modules {
             let configPath = generated.appendingPathComponent("\(module)/payables-gen.json").path
             let config = try GeneratorConfig.load(path: configPath)
