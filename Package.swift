@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
+        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
@@ -52,6 +53,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.3.0"),
         // Payment-run journals (README "Payment runs"), each in its own module so BillPay stays light.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // libyaml, the system library (Debian `libyaml-dev`, Homebrew `libyaml`).
@@ -136,6 +138,15 @@ let package = Package(
         ),
         // The payment-run journal in one SQLite file (WAL): the embedded default.
         .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The payment-run journal in PostgreSQL: several worker processes share one run.
+        .target(
+            name: "BillPayPostgres",
+            dependencies: [
+                "BillPay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",
