@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CodatSyncPayablesV1", targets: ["CodatSyncPayablesV1"]),
         .library(name: "BillPay", targets: ["BillPay"]),
         .library(name: "BillPaySQLite", targets: ["BillPaySQLite"]),
+        .library(name: "BillPayPostgres", targets: ["BillPayPostgres"]),
         .library(name: "PayablesRuntime", targets: ["PayablesRuntime"]),
         .library(name: "PayablesAsyncHTTPClient", targets: ["PayablesAsyncHTTPClient"]),
         .library(name: "CodatSandbox", targets: ["CodatSandbox"]),
@@ -146,6 +147,15 @@ let package = Package(
         ),
         // The payment-run journal in one SQLite file (WAL): the embedded default.
         .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The payment-run journal in PostgreSQL: several worker processes share one run.
+        .target(
+            name: "BillPayPostgres",
+            dependencies: [
+                "BillPay",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // An in-memory fake of the Codat endpoints Bill Pay uses, with fault injection.
         .target(
             name: "CodatSandbox",

@@ -93,7 +93,7 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
     public func save(_ entry: PaymentResumeData) async throws {
         let data = try PaymentJournalCoding.encode(entry)
         let (key, company, intent, status) = (entry.journalKey, entry.companyId, entry.intentId.rawValue, entry.status.rawValue)
-        try await guarded {
+        _ = try await guarded {
             try await client.query("""
                 INSERT INTO payment_deliveries (journal_key, company_id, intent_id, status, data) VALUES (\(key), \(company), \(intent), \(status), \(data))
                 ON CONFLICT (journal_key) DO UPDATE SET status = excluded.status, data = excluded.data, updated_at = clock_timestamp()
@@ -181,7 +181,7 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
                     """, logger: logger)
                 var held = 0
                 var next: Date?
-                for try await (count, expiry) in others.decode((Int.self, Date?.self)) { (held, next) = (count, expiry) }
+                for try await (count, expiry) in others.decode((Int, Date?).self) { (held, next) = (count, expiry) }
                 return PaymentRunClaim(entries: entries, leasedElsewhere: held, nextLeaseExpiry: next)
             }
         }
