@@ -183,6 +183,10 @@ final class WebhookSettlementTests: XCTestCase {
         let done = try await waiting.value
         XCTAssertNotNil(done.webhookEventId)
         XCTAssertEqual(deliveries.receipts.first?.description.contains("signature"), true, deliveries.receipts.first?.description ?? "")
+        // The handle settles as soon as the consumer has the event; the sandbox logs the attempt
+        // when the consumer's 200 reaches it, a moment later.
+        let logged = try await eventually { sandbox.webhookMessages.first?.attempts.count == 2 }
+        XCTAssertTrue(logged)
         XCTAssertEqual(sandbox.webhookMessages.first?.attempts.map(\.statusCode), [401, 200])
     }
 
