@@ -291,6 +291,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The PostgreSQL journal against a throwaway server (Tests/postgres/start-postgres.sh): leases, several workers.
+        .testTarget(
+            name: "PaymentRunPostgresTests",
+            dependencies: [
+                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [

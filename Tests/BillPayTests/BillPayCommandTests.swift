@@ -52,7 +52,7 @@ final class BillPayCommandTests: XCTestCase {
             a-2,gen-bill-00003,12,5,acc,2024-06-01,x
             a-3,gen-bill-00005,-4,acc,2024-06-01,neg
             a 4,gen-bill-00007,1.234,acc,2024-02-30,bad
-            a-1,gen-bill-00009,1,acc,2024-06-01,"again, ""quoted"""
+            a-1,gen-bill-00009,1,acc,2024-06-01,"again, ""quoted""\"
 
             """.write(to: plan, atomically: true, encoding: .utf8)
         let result = try BillPayBinary.run(["run", plan.path, "--journal", folder.appendingPathComponent("j.sqlite").path])
@@ -194,7 +194,7 @@ final class BillPayCommandTests: XCTestCase {
         let folder = try temporaryFolder()
         let account = try gbpAccount(sandbox)
         let journal = folder.appendingPathComponent("pay.sqlite").path
-        let arguments = ["pay", "--bill", "gen-bill-00001", "--amount", "12.34", "--account", account, "--date", "2024-06-01", "--journal", journal, "--plain"]
+        let arguments = try ["pay", "--bill", "gen-bill-00001", "--amount", "12.34", "--account", account, "--date", "2024-06-01", "--journal", journal, "--plain"]
             + server(sandbox, commit: true)
         let first = try BillPayBinary.run(arguments)
         XCTAssertEqual(first.status, 0, first.stderr + first.stdout)
