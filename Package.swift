@@ -197,6 +197,8 @@ let package = Package(
             name: "billpay-cli",
             dependencies: [
                 "BillPay", "BillPaySQLite", "CodatSandbox",
+                // `--journal postgres://…`: several worker processes share one run (`Run/Journals.swift`).
+                "BillPayPostgres",
                 // `billpay webhooks listen` (`Webhooks/WebhooksCommand.swift`).
                 "CodatWebhooksHummingbird",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
