@@ -197,6 +197,8 @@ let package = Package(
             name: "billpay-cli",
             dependencies: [
                 "BillPay", "BillPaySQLite", "CodatSandbox",
+                // `--journal postgres://…`: several worker processes share one run (`Run/Journals.swift`).
+                "BillPayPostgres",
                 // `billpay webhooks listen` (`Webhooks/WebhooksCommand.swift`).
                 "CodatWebhooksHummingbird",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
@@ -288,6 +290,14 @@ let package = Package(
                 "BillPay", "BillPaySQLite", "CodatSandbox",
                 // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
                 "PayablesAsyncHTTPClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL journal against a throwaway server (Tests/postgres/start-postgres.sh): leases, several workers.
+        .testTarget(
+            name: "PaymentRunPostgresTests",
+            dependencies: [
+                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

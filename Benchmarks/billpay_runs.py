@@ -419,7 +419,7 @@ def workers(args):
                 command = billpay(bin_dir, sandbox, "run", plan_path, journal=url,
                                   extra=("--run-id", run_id, "--worker", f"w{n}", "--lease-seconds", str(args.lease),
                                          "--concurrency", str(share), "--company-requests", str(share)))
-                processes.append((f"w{n}", subprocess.Popen(command, stdout=open(out, "w"), stderr=subprocess.PIPE, text=True), out))
+                processes.append((f"w{n}", subprocess.Popen(command, stdout=open(out, "w"), stderr=open(out + ".stderr", "w"), text=True), out))
             # Kill the first worker once a third of the intents are recorded.
             killed_at = None
             while killed_at is None and all(p.poll() is None for _, p, _ in processes):

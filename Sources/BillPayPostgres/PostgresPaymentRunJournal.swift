@@ -29,10 +29,18 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
         runner = nil
     }
 
-    private init(runningClient client: PostgresClient, logger: Logger) {
+    /// Starts `client.run()` and returns once its task is under way: a query sent before would
+    /// still wait for it, but postgres-nio warns (on the command's stderr) that `run()` was not called.
+    private init(runningClient client: PostgresClient, logger: Logger) async {
         self.client = client
         self.logger = logger
-        runner = Task { await client.run() }
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        await Task.yield()
     }
 
     /// Connects (no TLS: a server on this machine or a private network), runs the client until
@@ -40,7 +48,7 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
     public static func connect(host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
                                logger: Logger = Logger(label: "billpay.payment-run-journal")) async throws -> PostgresPaymentRunJournal {
         let configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
-        let journal = PostgresPaymentRunJournal(runningClient: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let journal = await PostgresPaymentRunJournal(runningClient: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
         do {
             try await journal.prepareSchema()
         } catch {

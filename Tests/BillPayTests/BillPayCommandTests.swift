@@ -46,15 +46,15 @@ final class BillPayCommandTests: XCTestCase {
     func testABadCSVPlanNamesEachProblemByFileLineAndColumnAndSendsNothing() throws {
         let folder = try temporaryFolder()
         let plan = folder.appendingPathComponent("week.csv")
-        try #"""
+        try """
             intent,bill,amount,account,date,reference
             a-1,gen-bill-00001,10.00,acc,2024-06-01,ok
             a-2,gen-bill-00003,12,5,acc,2024-06-01,x
             a-3,gen-bill-00005,-4,acc,2024-06-01,neg
             a 4,gen-bill-00007,1.234,acc,2024-02-30,bad
-            a-1,gen-bill-00009,1,acc,2024-06-01,"again, ""quoted"""
+            a-1,gen-bill-00009,1,acc,2024-06-01,"again, ""quoted""\"
 
-            """#.write(to: plan, atomically: true, encoding: .utf8)
+            """.write(to: plan, atomically: true, encoding: .utf8)
         let result = try BillPayBinary.run(["run", plan.path, "--journal", folder.appendingPathComponent("j.sqlite").path])
         XCTAssertEqual(result.status, 65, result.stderr)
         let path = plan.path
@@ -194,8 +194,8 @@ final class BillPayCommandTests: XCTestCase {
         let folder = try temporaryFolder()
         let account = try gbpAccount(sandbox)
         let journal = folder.appendingPathComponent("pay.sqlite").path
-        let arguments = ["pay", "--bill", "gen-bill-00001", "--amount", "12.34", "--account", account, "--date", "2024-06-01", "--journal", journal, "--plain"]
-            + (try server(sandbox, commit: true))
+        let arguments = try ["pay", "--bill", "gen-bill-00001", "--amount", "12.34", "--account", account, "--date", "2024-06-01", "--journal", journal, "--plain"]
+            + server(sandbox, commit: true)
         let first = try BillPayBinary.run(arguments)
         XCTAssertEqual(first.status, 0, first.stderr + first.stdout)
         let second = try BillPayBinary.run(arguments)

@@ -1,6 +1,9 @@
 import BillPay
 import BillPayPostgres
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import XCTest
 
 /// A throwaway PostgreSQL server for one test (Tests/postgres/start-postgres.sh): on a loopback
@@ -38,18 +41,23 @@ struct PostgresServer {
         try await PostgresPaymentRunJournal.connect(host: "127.0.0.1", port: port, username: "billpay", database: "billpay", logger: quietRunLogger)
     }
 
+    /// Runs the script through `system()`, its output in files. Not Foundation's `Process`: here
+    /// (an async test, the script leaving a server running behind it) `waitUntilExit()` never saw
+    /// the script exit (a zombie `bash`), and reading pipes to their end would also wait on the
+    /// server, which inherits them: the first run of these tests hung there.
     private static func run(_ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("start-postgres-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outPath = folder.appendingPathComponent("out").path, errPath = folder.appendingPathComponent("err").path
+        func quoted(_ word: String) -> String { "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+        let command = (["/bin/bash", script] + arguments).map(quoted).joined(separator: " ")
+            + " </dev/null >\(quoted(outPath)) 2>\(quoted(errPath))"
+        let status = system(command)
+        guard status != -1, status & 0x7f == 0 else { throw PostgresServerError(message: "start-postgres.sh did not run to its end (status \(status))") }
+        let output = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return ((status >> 8) & 0xff, output, errors)
     }
 }
 

@@ -1,7 +1,5 @@
 import BillPay
-#if BILLPAY_POSTGRES
 import BillPayPostgres
-#endif
 import BillPaySQLite
 import Foundation
 
@@ -19,7 +17,6 @@ struct OpenJournal: Sendable {
                 throw CommandError("the journal \(options.journal) cannot be opened: \(error)")
             }
         }
-        #if BILLPAY_POSTGRES
         guard let url = URLComponents(string: options.journal), let host = url.host, !host.isEmpty else {
             throw CommandError("--journal \(options.redactedJournal) is not a PostgreSQL URL")
         }
@@ -33,8 +30,5 @@ struct OpenJournal: Sendable {
         } catch {
             throw CommandError("the journal \(options.redactedJournal) cannot be opened: \(String(reflecting: error))")
         }
-        #else
-        throw CommandError("this build of billpay has no PostgreSQL journal (module BillPayPostgres)")
-        #endif
     }
 }
