@@ -500,16 +500,18 @@ public struct ModelTranslator {
         func collect(_ id: SchemaID, depth: Int, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
             let resolved = translator.document.schemas.resolved(id)
             guard visited.insert(resolved).inserted else { return }
-            let s = translator.document.schemas[resolved]
+            // Fields read through the table's borrowing subscript: `let s = ...[resolved]` would
+            // copy a whole JSONSchema (about twenty reference-counted fields) per object.
+            let schemas = translator.document.schemas
             guard depth < Self.maxTypeDepth else {
-                tooDeep = s.source
+                tooDeep = schemas[resolved].source
                 return
             }
-            for member in s.allOf { collect(member, depth: depth + 1, into: &list, required: &required, translator: translator) }
-            for (name, schema) in s.properties {
+            for member in schemas[resolved].allOf { collect(member, depth: depth + 1, into: &list, required: &required, translator: translator) }
+            for (name, schema) in schemas[resolved].properties {
                 if let i = positions[name] { list[i].1 = schema } else { positions[name] = list.count; list.append((name, schema)) }
             }
-            required.formUnion(s.required)
+            required.formUnion(schemas[resolved].required)
         }
         collect(id, depth: 0, into: &collected, required: &required, translator: self)
         if let tooDeep {
@@ -522,20 +524,21 @@ public struct ModelTranslator {
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
             let info = typeRef(schemaID, hint: owner.identifier + Naming.upperCamel(jsonName))
-            let property = document.schemas[schemaID]
+            // One field read, not a copy of the property's JSONSchema per property.
+            let deprecated = document.schemas[schemaID].deprecated
             let isRequired = required.contains(jsonName)
             let wanted = Naming.lowerCamel(jsonName)
             let plainName = memberNames.claim(wanted)
             if plainName != wanted, memberNames.isReserved(wanted) {
-                warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", property.source)
+                warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", document.schemas[schemaID].source)
             }
             let name = SwiftName(plainName)
             // A parameter called `self` would shadow `self` inside the init.
             let argumentName = plainName == "self" ? SwiftName(memberNames.claim("selfValue")) : name
             out.append(PropertyDeclaration(
-                name: name, storageName: property.deprecated ? SwiftName("_" + plainName) : name, argumentName: argumentName,
+                name: name, storageName: deprecated ? SwiftName("_" + plainName) : name, argumentName: argumentName,
                 jsonName: jsonName, type: info.type, required: isRequired, nullable: info.nullable,
-                doc: propertyDoc(schemaID), deprecated: property.deprecated, boxed: false))
+                doc: propertyDoc(schemaID), deprecated: deprecated, boxed: false))
         }
         return out
     }
