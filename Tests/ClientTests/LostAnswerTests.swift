@@ -57,9 +57,16 @@ final class LostAnswerTests: XCTestCase {
 /// A loopback server: `GET` answers `{}` and keeps the connection; the first `POST` is read
 /// (headers and as much body as arrives within a second) and its connection closed unanswered;
 /// later POSTs are answered `{}` once their body has arrived.
+/// A TCP connection's name as the server sees it: the client's address and port.
+private func connectionName(_ channel: any Channel) -> String {
+    channel.remoteAddress.map { "\($0)" } ?? "unknown"
+}
+
 final class DroppingServer: @unchecked Sendable {
     struct Post: Sendable {
-        var connection: ObjectIdentifier
+        /// The client's address and port: a closed channel's memory can be reused by the next one,
+        /// so its ObjectIdentifier does not tell two connections apart.
+        var connection: String
         var bodyBytes: Int
     }
 
@@ -77,9 +84,9 @@ final class DroppingServer: @unchecked Sendable {
     let baseURL: URL
     private let lock = NSLock()
     private var _posts: [Post] = []
-    private var _getConnections: [ObjectIdentifier] = []
+    private var _getConnections: [String] = []
     var posts: [Post] { lock.withLock { _posts } }
-    var getConnections: [ObjectIdentifier] { lock.withLock { _getConnections } }
+    var getConnections: [String] { lock.withLock { _getConnections } }
 
     private init(baseURL: URL) { self.baseURL = baseURL }
 
@@ -87,14 +94,14 @@ final class DroppingServer: @unchecked Sendable {
         let box = Box()
         let router = Router(context: Context.self)
         router.on("**", method: .get) { _, context in
-            box.server?.lock.withLock { box.server?._getConnections.append(ObjectIdentifier(context.channel)) }
+            box.server?.lock.withLock { box.server?._getConnections.append(connectionName(context.channel)) }
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: "{}")))
         }
         router.on("**", method: .post) { request, context in
             guard let server = box.server else { throw Dropped() }
             let first = server.lock.withLock { server._posts.isEmpty }
             let index = server.lock.withLock {
-                server._posts.append(Post(connection: ObjectIdentifier(context.channel), bodyBytes: 0))
+                server._posts.append(Post(connection: connectionName(context.channel), bodyBytes: 0))
                 return server._posts.count - 1
             }
             let body = try? await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
