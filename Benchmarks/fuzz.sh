@@ -22,7 +22,13 @@ start=$(date +%s)
 # lld: gold (the default on Linux) stops with an internal error on these sanitized objects.
 flags=(--package-path Fuzz --scratch-path "$scratch" -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 for target in "${targets[@]}"; do
-    swift build "${flags[@]}" --product "$target" 2>&1 | grep -E "error|warning: " | grep -v "unhandled" || true
+    # A failed build must fail the script: an old binary from an earlier build would run instead.
+    if ! log="$(swift build "${flags[@]}" --product "$target" 2>&1)"; then
+        grep -E "error" <<<"$log" | head -n 20 >&2
+        echo "fuzz.sh: $target did not build" >&2
+        exit 2
+    fi
+    grep -E "warning: " <<<"$log" | grep -v "unhandled" || true
 done
 bin="$(swift build "${flags[@]}" --show-bin-path)"
 for target in "${targets[@]}"; do [ -x "$bin/$target" ] || { echo "fuzz.sh: $target did not build" >&2; exit 2; }; done

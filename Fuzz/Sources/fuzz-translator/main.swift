@@ -3,11 +3,9 @@ import CFuzzerDriver
 import OpenAPIDocument
 import SDKGen
 
-/// The package's own templates, loaded once (two folders up from this package's folder).
+/// The package's own templates, compiled into SDKGen (`BuiltInTemplates`, kept equal to `Templates/`).
 let renderer: TemplateRenderer = {
-    let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Templates").path
-    do { return try TemplateRenderer(folder: templates) } catch { fatalError("fuzz-translator: \(error)") }
+    do { return try TemplateRenderer() } catch { fatalError("fuzz-translator: \(error)") }
 }()
 
 /// One input: a document read without errors is translated and rendered to Swift text, the
