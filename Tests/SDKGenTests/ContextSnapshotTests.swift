@@ -59,7 +59,7 @@ final class ContextSnapshotTests: XCTestCase {
     /// Compares (or, with `UPDATE_GOLDENS=1`, writes) `Fixtures/contexts/<name>.json`: the context as
     /// JSON with sorted keys, so a difference names the key.
     private func checkSnapshot(_ name: String, _ context: TemplateContext, file: StaticString = #filePath, line: UInt = #line) throws {
-        let data = try JSONSerialization.data(withJSONObject: context, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(withJSONObject: context.jsonObject, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         let text = String(decoding: data, as: UTF8.self) + "\n"
         let url = GoldenTests.fixtures.appendingPathComponent("contexts/\(name).json")
         if ProcessInfo.processInfo.environment["UPDATE_GOLDENS"] == "1" {

@@ -9,7 +9,23 @@ final class MustacheTests: XCTestCase {
         var library = MustacheLibrary()
         try library.register(template, named: "main")
         for (name, text) in partials { try library.register(text, named: name) }
-        return try XCTUnwrap(library.render(context, withTemplate: "main"))
+        return try XCTUnwrap(library.render(try Self.value(context), withTemplate: "main"))
+    }
+
+    /// A context written as Foundation values (dictionaries, arrays, strings, Bools, Ints), as a
+    /// `TemplateValue` (keys interned as templates intern them).
+    private static func value(_ plain: Any) throws -> TemplateValue {
+        switch plain {
+        case let text as String: return .string(text)
+        case let flag as Bool: return .bool(flag)
+        case let number as Int: return .int(number)
+        case let dictionary as [String: Any]:
+            var object = TemplateObject()
+            for (key, item) in dictionary { object[TemplateKey(key)] = try Self.value(item) }
+            return .object(object)
+        case let items as [Any]: return .list(try items.map(Self.value))
+        default: throw TemplateRenderer.RenderError(description: "not a context value: \(plain)")
+        }
     }
 
     func testInterpolation_TripleBracesAndAmpersandAreVerbatim_DoubleBracesEscapeHTML() throws {
@@ -53,6 +69,22 @@ final class MustacheTests: XCTestCase {
         let tree: [String: Any] = ["named": false, "array": ["named": false, "array": ["named": "Leaf", "array": false]]]
         let typeRef = ["typeRef": "{{#named}}{{{.}}}{{/named}}{{#array}}[{{> typeRef}}]{{/array}}"]
         XCTAssertEqual(try render("{{> typeRef}}", tree, partials: typeRef), "[[Leaf]]")
+    }
+
+    func testTypedContexts_KeysAreInternedAndSetReplaces() throws {
+        XCTAssertEqual(TemplateKey("someKey"), TemplateKey("someKey"))
+        XCTAssertEqual(TemplateKey("someKey").text, "someKey")
+        var object: TemplateObject = [.name: "a", .doc: ["line"]]
+        object[.name] = "b"
+        object[.last] = true
+        object[.doc] = nil
+        XCTAssertEqual(object.jsonObject as NSDictionary, ["name": "b", "last": true] as NSDictionary)
+        var library = MustacheLibrary()
+        try library.register("{{{name}}}{{{unknownToTheContexts}}}{{#last}}!{{/last}}[{{{list}}}]", named: "main")
+        // A list or object interpolates as nothing; a name no context has finds nothing.
+        let context: TemplateObject = [.name: "b", .last: true, TemplateKey("list"): ["x"]]
+        XCTAssertEqual(library.render(.object(context), withTemplate: "main"), "b![]")
+        XCTAssertNil(library.render(.object(context), withTemplate: "missing"))
     }
 
     func testSetDelimiters() throws {

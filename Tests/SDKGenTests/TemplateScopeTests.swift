@@ -27,7 +27,7 @@ final class TemplateScopeTests: XCTestCase {
             ]
             for (template, context) in jobs {
                 var walker = Walker(templates: templates)
-                try walker.walk(XCTUnwrap(templates[template]), stack: [context], place: template)
+                try walker.walk(XCTUnwrap(templates[template]), stack: [context.jsonObject], place: template)
                 outerLookups.formUnion(walker.outerLookups)
             }
         }
@@ -38,7 +38,7 @@ final class TemplateScopeTests: XCTestCase {
     func testWalkerFindsAnOuterLookup() throws {
         let template = try Self.parse("{{#items}}{{{name}}}: {{{shared}}}{{/items}}")
         var walker = Walker(templates: [:])
-        try walker.walk(template, stack: [["shared": "x", "items": [["name": "a"]]] as TemplateContext], place: "t")
+        try walker.walk(template, stack: [["shared": "x", "items": [["name": "a"]]] as [String: Any]], place: "t")
         XCTAssertEqual(walker.outerLookups, ["t > items: shared"])
     }
 
@@ -89,10 +89,11 @@ final class TemplateScopeTests: XCTestCase {
         var outerLookups: Set<String> = []
 
         /// The innermost context that is a dictionary (Bools and texts keep the one they are in).
+        /// Contexts are walked as their `jsonObject` (dictionaries, arrays, strings, Bools, numbers).
         private func lookup(_ key: String, in stack: [Any], place: String) -> (value: Any?, outer: Bool) {
-            guard let innermost = stack.last(where: { $0 is TemplateContext }) as? TemplateContext else { return (nil, true) }
+            guard let innermost = stack.last(where: { $0 is [String: Any] }) as? [String: Any] else { return (nil, true) }
             if let value = innermost[key] { return (value, false) }
-            for context in stack.reversed() { if let dictionary = context as? TemplateContext, let value = dictionary[key] { return (value, true) } }
+            for context in stack.reversed() { if let dictionary = context as? [String: Any], let value = dictionary[key] { return (value, true) } }
             return (nil, true)
         }
 

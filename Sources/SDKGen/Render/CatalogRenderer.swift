@@ -30,7 +30,7 @@ public enum CatalogRenderer {
 extension TemplateRenderer {
     /// Renders the landing page from `Catalog.md.mustache`.
     public func renderCatalog(_ model: SDKModel, specFileName: String) throws -> String {
-        guard let text = library.render(CatalogContext.make(model, specFileName: specFileName), withTemplate: CatalogRenderer.templateName) else {
+        guard let text = library.render(.object(CatalogContext.make(model, specFileName: specFileName)), withTemplate: CatalogRenderer.templateName) else {
             throw RenderError(description: "error: template '\(CatalogRenderer.templateName)' failed to render")
         }
         return text
@@ -68,16 +68,16 @@ enum CatalogContext {
             lines.prefix { !$0.isEmpty }.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
         }
         return [
-            "module": model.moduleName, "spec": specFileName, "title": model.title,
-            "client": ClientDeclaration.typeName,
-            "credentials": model.client.credentials.map(\.label.identifier),
-            "resources": model.client.resources.map { resource -> TemplateContext in
+            .module: .string(model.moduleName), .spec: .string(specFileName), .title: .string(model.title),
+            .client: .string(ClientDeclaration.typeName),
+            .credentials: .strings(model.client.credentials.map(\.label.identifier)),
+            .resources: .objects(model.client.resources.map { resource -> TemplateContext in
                 // `module` and `client` again: the resource's lines link through them.
-                ["module": model.moduleName, "client": ClientDeclaration.typeName,
-                 "property": resource.property.identifier, "typeName": resource.typeName.identifier, "summary": summary(resource.doc),
-                 "methods": resource.operations.map(\.methodName.identifier).joined(separator: "`, `")]
-            },
-            "models": model.mainModels.map(\.identifier),
+                [.module: .string(model.moduleName), .client: .string(ClientDeclaration.typeName),
+                 .property: .string(resource.property.identifier), .typeName: .string(resource.typeName.identifier), .summary: .string(summary(resource.doc)),
+                 .methods: .string(resource.operations.map(\.methodName.identifier).joined(separator: "`, `"))]
+            }),
+            .models: .strings(model.mainModels.map(\.identifier)),
         ]
     }
 }

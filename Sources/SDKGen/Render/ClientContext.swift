@@ -5,34 +5,34 @@ enum ClientContext {
     /// `Client.mustache`: the header and `client`.
     static func file(header: TemplateContext, client: ClientDeclaration) -> TemplateContext {
         var context = header
-        context["client"] = self.client(client)
+        context[.client] = .object(self.client(client))
         return context
     }
 
     static func client(_ c: ClientDeclaration) -> TemplateContext {
         let errorModel = c.errorModel.context
         return [
-            "name": c.name, "doc": c.doc, "defaultServer": Naming.stringLiteralBody(c.defaultServer),
-            "credentials": ContextValue.withLast(c.credentials.map(credential)),
-            "hasCredentials": !c.credentials.isEmpty,
-            "retry": ContextValue.optional(c.retry.map(retry)),
-            "errorModel": errorModel,
-            "resources": c.resources.map { resource($0, errorModel: errorModel) },
+            .name: .string(c.name), .doc: .strings(c.doc), .defaultServer: .string(Naming.stringLiteralBody(c.defaultServer)),
+            .credentials: .objects(ContextValue.withLast(c.credentials.map(credential))),
+            .hasCredentials: .bool(!c.credentials.isEmpty),
+            .retry: .optional(c.retry.map { .object(retry($0)) }),
+            .errorModel: .object(errorModel),
+            .resources: .objects(c.resources.map { resource($0, errorModel: errorModel) }),
         ]
     }
 
     static func credential(_ c: CredentialParameter) -> TemplateContext {
-        ["label": c.label.rendered, "doc": c.doc, "location": c.location.rawValue, "nameLiteral": Naming.stringLiteralBody(c.name)]
+        [.label: .string(c.label.rendered), .doc: .strings(c.doc), .location: .string(c.location.rawValue), .nameLiteral: .string(Naming.stringLiteralBody(c.name))]
     }
 
     static func retry(_ r: RetryPolicy) -> TemplateContext {
-        ["initial": r.initialMilliseconds, "max": r.maxMilliseconds, "maxElapsed": r.maxElapsedMilliseconds, "exponent": "\(r.exponent)",
-         "codes": ContextValue.list(r.codes), "classes": ContextValue.list(r.classes), "connectionErrors": r.connectionErrors]
+        [.initial: .int(r.initialMilliseconds), .max: .int(r.maxMilliseconds), .maxElapsed: .int(r.maxElapsedMilliseconds), .exponent: .string("\(r.exponent)"),
+         .codes: .string(ContextValue.list(r.codes)), .classes: .string(ContextValue.list(r.classes)), .connectionErrors: .bool(r.connectionErrors)]
     }
 
     static func resource(_ r: ResourceDeclaration, errorModel: TemplateContext) -> TemplateContext {
-        ["property": r.property.rendered, "typeName": r.typeName.rendered, "doc": r.doc,
-         "operations": r.operations.map { operation($0, errorModel: errorModel) }]
+        [.property: .string(r.property.rendered), .typeName: .string(r.typeName.rendered), .doc: .strings(r.doc),
+         .operations: .objects(r.operations.map { operation($0, errorModel: errorModel) })]
     }
 
     /// One argument of a method's signature (parameters, then the body or its parts), required ones first.
@@ -41,7 +41,7 @@ enum ClientContext {
         var type: TypeRef
         var optional: Bool
 
-        var context: TemplateContext { ["label": label.rendered, "type": type.context, "optional": optional] }
+        var context: TemplateContext { [.label: .string(label.rendered), .type: .object(type.context), .optional: .bool(optional)] }
     }
 
     private static func arguments(_ op: OperationDeclaration) -> [Argument] {
@@ -60,52 +60,54 @@ enum ClientContext {
         let arguments = self.arguments(op)
         func parameters(_ location: ParameterDeclaration.Location) -> [TemplateContext] {
             op.parameters.filter { $0.location == location }.map {
-                ["label": $0.label.rendered, "nameLiteral": Naming.stringLiteralBody($0.name), "isEnum": $0.isEnum] as TemplateContext
+                [.label: .string($0.label.rendered), .nameLiteral: .string(Naming.stringLiteralBody($0.name)), .isEnum: .bool($0.isEnum)] as TemplateContext
             }
         }
         return [
-            "methodName": op.methodName.rendered, "doc": op.doc, "deprecated": op.deprecated,
-            "operationID": Naming.stringLiteralBody(op.operationID), "verb": op.verb,
-            "pathTemplate": Naming.stringLiteralBody(op.pathTemplate),
-            "arguments": arguments.map(\.context),
-            "pathParameters": ContextValue.withLast(parameters(.path)),
-            "queryParameters": parameters(.query),
-            "headerParameters": parameters(.header),
-            "jsonBody": op.body?.kind == .json, "bytesBody": op.body?.kind == .bytes, "multipartBody": op.body?.kind == .multipart,
-            "bodyContentType": Naming.stringLiteralBody(op.body?.contentType ?? ""),
-            "parts": (op.body?.parts ?? []).map {
-                ["label": $0.label.rendered, "nameLiteral": Naming.stringLiteralBody($0.name), "isFile": $0.isFile] as TemplateContext
-            },
-            "successJSON": op.success.kind == .json, "successBytes": op.success.kind == .bytes, "successEmpty": op.success.kind == .empty,
-            "successType": op.success.type.context,
-            "successStatuses": ContextValue.list(op.success.statuses),
-            "accept": Naming.stringLiteralBody(op.success.accept),
-            "errorCodes": ContextValue.list(op.errorCodes),
-            "errorClasses": ContextValue.list(op.errorClasses),
-            "errorModel": errorModel,
-            "anonymous": op.anonymous,
-            "pagination": ContextValue.optional(op.pagination.map { pagination($0, of: op, arguments: arguments) }),
+            .methodName: .string(op.methodName.rendered), .doc: .strings(op.doc), .deprecated: .bool(op.deprecated),
+            .operationID: .string(Naming.stringLiteralBody(op.operationID)), .verb: .string(op.verb),
+            .pathTemplate: .string(Naming.stringLiteralBody(op.pathTemplate)),
+            .arguments: .objects(arguments.map(\.context)),
+            .pathParameters: .objects(ContextValue.withLast(parameters(.path))),
+            .queryParameters: .objects(parameters(.query)),
+            .headerParameters: .objects(parameters(.header)),
+            .jsonBody: .bool(op.body?.kind == .json), .bytesBody: .bool(op.body?.kind == .bytes), .multipartBody: .bool(op.body?.kind == .multipart),
+            .bodyContentType: .string(Naming.stringLiteralBody(op.body?.contentType ?? "")),
+            .parts: .objects((op.body?.parts ?? []).map {
+                [.label: .string($0.label.rendered), .nameLiteral: .string(Naming.stringLiteralBody($0.name)), .isFile: .bool($0.isFile)]
+            }),
+            .successJSON: .bool(op.success.kind == .json), .successBytes: .bool(op.success.kind == .bytes), .successEmpty: .bool(op.success.kind == .empty),
+            .successType: .object(op.success.type.context),
+            .successStatuses: .string(ContextValue.list(op.success.statuses)),
+            .accept: .string(Naming.stringLiteralBody(op.success.accept)),
+            .errorCodes: .string(ContextValue.list(op.errorCodes)),
+            .errorClasses: .string(ContextValue.list(op.errorClasses)),
+            .errorModel: .object(errorModel),
+            .anonymous: .bool(op.anonymous),
+            .pagination: .optional(op.pagination.map { .object(pagination($0, of: op, arguments: arguments)) }),
         ]
     }
 
     private static func pagination(_ p: PaginationDeclaration, of op: OperationDeclaration, arguments: [Argument]) -> TemplateContext {
         let isPage = p.kind == .page, isToken = p.kind == .token
         return [
-            "methodName": op.methodName.rendered, "deprecated": op.deprecated,
-            "listAllName": p.listAllName.rendered, "isPage": isPage, "isToken": isToken,
-            "elementType": p.elementType.context,
+            .methodName: .string(op.methodName.rendered), .deprecated: .bool(op.deprecated),
+            .listAllName: .string(p.listAllName.rendered), .isPage: .bool(isPage), .isToken: .bool(isToken),
+            .elementType: .object(p.elementType.context),
             // The listAll signature: the method's arguments but the cursor's.
-            "arguments": arguments.filter { $0.label != p.cursorLabel }.map(\.context),
+            .arguments: .objects(arguments.filter { $0.label != p.cursorLabel }.map(\.context)),
             // The call to the method: every argument, the cursor's from the cursor.
-            "forward": arguments.map { argument -> TemplateContext in
+            .forward: .objects(arguments.map { argument -> TemplateContext in
                 let isCursor = argument.label == p.cursorLabel
-                return ["label": argument.label.rendered, "isCursor": isCursor, "isPageCursor": isCursor && isPage, "isTokenCursor": isCursor && isToken]
-            },
-            "items": p.itemsProperty.rendered, "itemsOptional": p.itemsOptional,
-            "pageNumber": ContextValue.optional(p.pageNumberProperty?.rendered), "pageSize": ContextValue.optional(p.pageSizeProperty?.rendered),
-            "totalResults": ContextValue.optional(p.totalResultsProperty?.rendered),
-            "tokenContainer": p.tokenContainer?.rendered ?? "", "tokenContainerOptional": p.tokenContainerOptional,
-            "tokenProperty": p.tokenProperty?.rendered ?? "",
+                return [.label: .string(argument.label.rendered), .isCursor: .bool(isCursor), .isPageCursor: .bool(isCursor && isPage),
+                        .isTokenCursor: .bool(isCursor && isToken)]
+            }),
+            .items: .string(p.itemsProperty.rendered), .itemsOptional: .bool(p.itemsOptional),
+            .pageNumber: .optional(p.pageNumberProperty.map { .string($0.rendered) }),
+            .pageSize: .optional(p.pageSizeProperty.map { .string($0.rendered) }),
+            .totalResults: .optional(p.totalResultsProperty.map { .string($0.rendered) }),
+            .tokenContainer: .string(p.tokenContainer?.rendered ?? ""), .tokenContainerOptional: .bool(p.tokenContainerOptional),
+            .tokenProperty: .string(p.tokenProperty?.rendered ?? ""),
         ]
     }
 }

@@ -5,75 +5,69 @@ enum ModelContexts {
     /// `declaresIndirectBox` (this file declares the `Indirect` box).
     static func modelsFile(header: TemplateContext, types: ArraySlice<TypeDeclaration>, declaresIndirectBox: Bool) -> TemplateContext {
         var context = header
-        context["types"] = types.map(type)
-        context["declaresIndirectBox"] = declaresIndirectBox
+        context[.types] = .objects(types.map(type))
+        context[.declaresIndirectBox] = .bool(declaresIndirectBox)
         return context
     }
 
     /// `Schemas.mustache`: the header and `schemas`, each a `pointer` (literal body) and its `type`.
     static func schemasFile(header: TemplateContext, schemaTypes: [(pointer: String, type: TypeRef)]) -> TemplateContext {
         var context = header
-        context["schemas"] = schemaTypes.map { ["pointer": Naming.stringLiteralBody($0.pointer), "type": $0.type.context] as TemplateContext }
+        context[.schemas] = .objects(schemaTypes.map { [.pointer: .string(Naming.stringLiteralBody($0.pointer)), .type: .object($0.type.context)] })
         return context
     }
 
     /// One item of `types`: every declaration has `isStruct`, `isEnum`, `isOneOf`, `isWrapper`
     /// (one is true), `name`, `doc` and `deprecated`; the rest depends on the kind.
     static func type(_ declaration: TypeDeclaration) -> TemplateContext {
-        var context: TemplateContext = ["isStruct": false, "isEnum": false, "isOneOf": false, "isWrapper": false]
+        var context: TemplateContext, kind: TemplateKey
         switch declaration {
-        case let .structure(d):
-            context.merge(structure(d)) { $1 }
-            context["isStruct"] = true
-        case let .enumeration(d):
-            context.merge(enumeration(d)) { $1 }
-            context["isEnum"] = true
-        case let .oneOf(d):
-            context.merge(oneOf(d)) { $1 }
-            context["isOneOf"] = true
-        case let .wrapper(d):
-            context.merge(wrapper(d)) { $1 }
-            context["isWrapper"] = true
+        case let .structure(d): (context, kind) = (structure(d), .isStruct)
+        case let .enumeration(d): (context, kind) = (enumeration(d), .isEnum)
+        case let .oneOf(d): (context, kind) = (oneOf(d), .isOneOf)
+        case let .wrapper(d): (context, kind) = (wrapper(d), .isWrapper)
         }
+        for flag in [TemplateKey.isStruct, .isEnum, .isOneOf, .isWrapper] { context[flag] = .bool(flag == kind) }
         return context
     }
 
     static func structure(_ d: StructDeclaration) -> TemplateContext {
         [
-            "name": d.name.rendered, "doc": d.doc, "deprecated": d.deprecated,
-            "hasProperties": !d.properties.isEmpty,
+            .name: .string(d.name.rendered), .doc: .strings(d.doc), .deprecated: .bool(d.deprecated),
+            .hasProperties: .bool(!d.properties.isEmpty),
             // Synthesized Codable omits every nil optional: a required and nullable member needs
             // the struct's own `encode(to:)`.
-            "encodesNull": d.properties.contains(where: \.encodesNull),
-            "properties": ContextValue.withLast(d.properties.map(property)),
+            .encodesNull: .bool(d.properties.contains(where: \.encodesNull)),
+            .properties: .objects(ContextValue.withLast(d.properties.map(property))),
         ]
     }
 
     static func property(_ p: PropertyDeclaration) -> TemplateContext {
         [
-            "name": p.name.rendered, "storageName": p.storageName.rendered, "argumentName": p.argumentName.rendered,
-            "hasArgumentName": p.argumentName != p.name, "jsonKey": Naming.stringLiteralBody(p.jsonName), "type": p.type.context,
-            "optional": p.optional, "hasDefault": !p.required, "encodesNull": p.encodesNull,
-            "doc": p.doc, "deprecated": p.deprecated, "boxed": p.boxed, "twin": p.deprecated || p.boxed,
+            .name: .string(p.name.rendered), .storageName: .string(p.storageName.rendered), .argumentName: .string(p.argumentName.rendered),
+            .hasArgumentName: .bool(p.argumentName != p.name), .jsonKey: .string(Naming.stringLiteralBody(p.jsonName)), .type: .object(p.type.context),
+            .optional: .bool(p.optional), .hasDefault: .bool(!p.required), .encodesNull: .bool(p.encodesNull),
+            .doc: .strings(p.doc), .deprecated: .bool(p.deprecated), .boxed: .bool(p.boxed), .twin: .bool(p.deprecated || p.boxed),
         ]
     }
 
     static func enumeration(_ d: EnumDeclaration) -> TemplateContext {
-        ["name": d.name.rendered, "doc": d.doc, "deprecated": d.deprecated,
-         "cases": d.cases.map { ["name": $0.name.rendered, "rawValue": Naming.stringLiteralBody($0.rawValue)] as TemplateContext }]
+        [.name: .string(d.name.rendered), .doc: .strings(d.doc), .deprecated: .bool(d.deprecated),
+         .cases: .objects(d.cases.map { [.name: .string($0.name.rendered), .rawValue: .string(Naming.stringLiteralBody($0.rawValue))] })]
     }
 
     static func oneOf(_ d: OneOfDeclaration) -> TemplateContext {
         [
-            "name": d.name.rendered, "doc": d.doc, "deprecated": d.deprecated, "indirect": d.indirect,
-            "discriminator": ContextValue.optional(d.discriminator.map(Naming.stringLiteralBody)),
-            "cases": d.cases.map {
-                ["name": $0.name.rendered, "type": $0.type.context, "discriminatorValues": $0.discriminatorValues.map(Naming.stringLiteralBody)] as TemplateContext
-            },
+            .name: .string(d.name.rendered), .doc: .strings(d.doc), .deprecated: .bool(d.deprecated), .indirect: .bool(d.indirect),
+            .discriminator: .optional(d.discriminator.map { .string(Naming.stringLiteralBody($0)) }),
+            .cases: .objects(d.cases.map {
+                [.name: .string($0.name.rendered), .type: .object($0.type.context),
+                 .discriminatorValues: .strings($0.discriminatorValues.map(Naming.stringLiteralBody))]
+            }),
         ]
     }
 
     static func wrapper(_ d: WrapperDeclaration) -> TemplateContext {
-        ["name": d.name.rendered, "doc": d.doc, "deprecated": d.deprecated, "value": d.value.context]
+        [.name: .string(d.name.rendered), .doc: .strings(d.doc), .deprecated: .bool(d.deprecated), .value: .object(d.value.context)]
     }
 }

@@ -49,7 +49,7 @@ public struct TemplateRenderer: Sendable {
                 throw TemplateError(diagnostic: Diagnostic(.error, "invalid Mustache template: \(error)", at: SourceLocation(file: source.path, line: 1, column: 1)))
             }
         }
-        let missing = Self.requiredTemplates.filter { library.getTemplate(named: $0) == nil }
+        let missing = Self.requiredTemplates.filter { !library.hasTemplate(named: $0) }
         if !missing.isEmpty {
             // Only a package built without some of Templates/ gets here: overrides cannot remove one.
             throw RenderError(description: "error: the built-in templates lack \(missing.map { $0 + ".mustache" }.joined(separator: ", "))")
@@ -64,22 +64,26 @@ public struct TemplateRenderer: Sendable {
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
         let shards = config.modelFiles
         let types = model.types
-        var jobs: [(template: String, context: TemplateContext)] = []
+        // `capacity`: a guess of the file's size, so that its buffer rarely grows (about 2 KB of
+        // Swift a declaration).
+        var jobs: [(template: String, context: TemplateContext, capacity: Int)] = []
         let header = HeaderContext.make(module: model.moduleName, specFileName: specFileName, title: model.title)
         for shard in 0..<shards {
             let lower = types.count * shard / shards, upper = types.count * (shard + 1) / shards
             jobs.append(("Models", ModelContexts.modelsFile(header: header, types: types[lower..<upper],
-                                                            declaresIndirectBox: shard == 0 && model.declaresIndirectBox)))
+                                                            declaresIndirectBox: shard == 0 && model.declaresIndirectBox),
+                         (upper - lower) * 2048))
         }
-        jobs.append(("Schemas", ModelContexts.schemasFile(header: header, schemaTypes: model.schemaTypes)))
-        jobs.append(("Client", ClientContext.file(header: header, client: model.client)))
+        jobs.append(("Schemas", ModelContexts.schemasFile(header: header, schemaTypes: model.schemaTypes), model.schemaTypes.count * 128))
+        let operationCount = model.client.resources.reduce(0) { $0 + $1.operations.count }
+        jobs.append(("Client", ClientContext.file(header: header, client: model.client), operationCount * 4096))
 
         let results = RenderResults(count: jobs.count)
         let library = self.library
-        let sendableJobs = UncheckedSendable(jobs)
+        let renderJobs = jobs
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            let job = sendableJobs.value[i]
-            results.set(i, library.render(job.context, withTemplate: job.template))
+            let job = renderJobs[i]
+            results.set(i, library.render(.object(job.context), withTemplate: job.template, capacity: max(job.capacity, 1 << 16)))
         }
         let names = config.outputFiles
         return try (0..<jobs.count).map { i in
@@ -87,13 +91,6 @@ public struct TemplateRenderer: Sendable {
             return (names[i], text)
         }
     }
-}
-
-/// The contexts are dictionaries of plain values (strings, bools, arrays, dictionaries) built
-/// before rendering and only read during it.
-private struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }
 
 private final class RenderResults: @unchecked Sendable {

@@ -75,7 +75,7 @@ extension XCTestCase {
 
     private func render(_ template: String, _ context: TemplateContext) throws -> String {
         let renderer = try TemplateRenderer()
-        return try XCTUnwrap(renderer.library.render(context, withTemplate: template))
+        return try XCTUnwrap(renderer.library.render(.object(context), withTemplate: template))
     }
 
     private func body(of text: String, after marker: String) -> String {

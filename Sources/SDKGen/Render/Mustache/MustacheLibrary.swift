@@ -1,157 +1,149 @@
-import Foundation
-
-/// Named templates (partials find each other by name) and their rendering over the plain contexts
-/// `Render/` builds: `[String: Any]` dictionaries, arrays, strings, bools and numbers.
+/// Named templates (partials find each other by name) and their rendering over the typed
+/// contexts `Render/` builds (`TemplateValue`).
 ///
 /// Why not swift-mustache, whose output this matches byte for byte: it looks every name up through
 /// dynamic casts to its protocols (six to eight a tag) and returns a new string from every tag,
 /// which made rendering most of the generator's time (issue 14: 8 MB of Swift from a 3 MB
-/// document took 8 s). Here the common context types are recognised by their exact type, names
-/// are split once when parsed, and everything is written into one byte buffer.
+/// document took 8 s). Here each tag's name is resolved to a `TemplateKey` when the template is
+/// parsed, a lookup compares integers in typed contexts (no hashing, no casts), partials are found
+/// by key in an array, and everything is written into one byte buffer.
 struct MustacheLibrary: Sendable {
-    private var templates: [String: MustacheTemplate] = [:]
+    /// Every template compiled into one program: instructions and the bytes and keys they point
+    /// into, all plain integers, so rendering reads them without reference counting.
+    private var program = MustacheProgram()
+    /// Each template's instructions in `program`, by `TemplateKey.id` of its name (nil: none).
+    private var templates: [Range<Int>?] = []
 
     init() {}
 
     mutating func register(_ text: String, named name: String) throws {
-        templates[name] = try MustacheTemplate(text)
+        let template = try MustacheTemplate(text)
+        let id = TemplateKey(name).id
+        if templates.count <= id { templates += Array(repeating: nil, count: id + 1 - templates.count) }
+        templates[id] = program.compile(template.tokens)
     }
 
-    func getTemplate(named name: String) -> MustacheTemplate? { templates[name] }
+    func hasTemplate(named name: String) -> Bool { range(TemplateKey(name)) != nil }
+
+    private func range(_ key: TemplateKey) -> Range<Int>? { key.id < templates.count ? templates[key.id] : nil }
 
     /// The template `name` rendered with `context` at the bottom of the context stack; nil when
-    /// there is no such template.
-    func render(_ context: Any, withTemplate name: String) -> String? {
-        guard let template = templates[name] else { return nil }
-        var renderer = MustacheRenderer(templates: templates, root: context)
-        renderer.render(template.tokens, indentation: nil)
-        return String(decoding: renderer.output, as: UTF8.self)
-    }
-}
-
-/// The types contexts are made of, compared by identity (no protocol lookups).
-private enum ContextType {
-    static let dictionary = ObjectIdentifier([String: Any].self)
-    static let string = ObjectIdentifier(String.self)
-    static let bool = ObjectIdentifier(Bool.self)
-    static let dictionaries = ObjectIdentifier([[String: Any]].self)
-    static let strings = ObjectIdentifier([String].self)
-    static let anys = ObjectIdentifier([Any].self)
-}
-
-/// One entry of the context stack.
-private enum Frame {
-    case dictionary([String: Any])
-    case value(Any)
-
-    init(_ value: Any) {
-        let type = ObjectIdentifier(type(of: value))
-        if type == ContextType.dictionary {
-            self = .dictionary(value as! [String: Any])
-        } else if type == ContextType.string || type == ContextType.bool {
-            self = .value(value)
-        } else if let dictionary = value as? [String: Any] {
-            self = .dictionary(dictionary)
-        } else {
-            self = .value(value)
-        }
-    }
-
-    var value: Any {
-        switch self {
-        case let .dictionary(d): return d
-        case let .value(v): return v
-        }
-    }
-
-    /// The value for `key` in this entry, as swift-mustache finds it: a dictionary's entry, else a
-    /// stored property of a struct or class (by reflection).
-    func child(_ key: String) -> Any? {
-        switch self {
-        case let .dictionary(d): return d[key]
-        case let .value(v): return reflectedChild(of: v, key)
-        }
-    }
-}
-
-private func reflectedChild(of value: Any, _ key: String) -> Any? {
-    let type = ObjectIdentifier(type(of: value))
-    if type == ContextType.dictionary { return (value as! [String: Any])[key] }
-    if type == ContextType.string || type == ContextType.bool { return nil }
-    if let dictionary = value as? [String: Any] { return dictionary[key] }
-    guard let match = Mirror(reflecting: value).children.first(where: { $0.label == key }) else { return nil }
-    return unwrapped(match.value)
-}
-
-/// An optional's wrapped value, nil for `nil`; any other value as it is.
-private func unwrapped(_ value: Any) -> Any? {
-    let mirror = Mirror(reflecting: value)
-    guard mirror.displayStyle == .optional else { return value }
-    return mirror.children.first?.value
-}
-
-/// What a value is to a section.
-private enum SectionValue {
-    case list([Any])
-    case dictionaries([[String: Any]])
-    case strings([String])
-    case bool(Bool)
-    /// `nil`, `NSNull`.
-    case null
-    case other(Any)
-
-    init(_ value: Any) {
-        switch ObjectIdentifier(type(of: value)) {
-        case ContextType.bool: self = .bool(value as! Bool)
-        case ContextType.dictionaries: self = .dictionaries(value as! [[String: Any]])
-        case ContextType.strings: self = .strings(value as! [String])
-        case ContextType.anys: self = .list(value as! [Any])
-        case ContextType.dictionary, ContextType.string: self = .other(value)
-        default:
-            if value is NSNull {
-                self = .null
-                return
+    /// there is no such template. `capacity`: the bytes to reserve for the output (a guess).
+    func render(_ context: TemplateValue, withTemplate name: String, capacity: Int = 1 << 16) -> String? {
+        guard let range = range(TemplateKey(name)) else { return nil }
+        let output = program.instructions.withUnsafeBufferPointer { instructions in
+            program.bytes.withUnsafeBufferPointer { bytes in
+                program.keys.withUnsafeBufferPointer { keys in
+                    var renderer = MustacheRenderer(instructions: instructions, bytes: bytes, keys: keys, templates: templates,
+                                                    root: context, capacity: capacity)
+                    renderer.render(range, indentation: nil)
+                    return renderer.output
+                }
             }
-            let mirror = Mirror(reflecting: value)
-            switch mirror.displayStyle {
-            case .optional:
-                if let wrapped = mirror.children.first?.value { self = SectionValue(wrapped) } else { self = .null }
-            case .collection?, .set?:
-                self = .list(mirror.children.map(\.value))
-            default:
-                if let bool = value as? Bool { self = .bool(bool) } else { self = .other(value) }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+/// One step of a compiled template. Ranges point into `MustacheProgram.bytes` (text,
+/// indentation) and `MustacheProgram.keys` (a name's keys, split at dots).
+private struct MustacheInstruction {
+    enum Kind: UInt8 { case text, variable, section, partial }
+    var kind: Kind
+    /// variable: HTML-escaped; section: inverted; partial: has an indentation (is standalone).
+    var flag = false
+    /// The name is `.` (the current item) / starts with `.` (current item only).
+    var isCurrent = false, isLocal = false
+    /// text, partial indentation: bytes; variable, section: keys.
+    var start: Int32 = 0, end: Int32 = 0
+    /// section: the instruction after its body (the body follows the section); partial: the template's key id.
+    var next: Int32 = 0
+}
+
+private struct MustacheProgram: Sendable {
+    var instructions: [MustacheInstruction] = []
+    var bytes: [UInt8] = []
+    var keys: [TemplateKey] = []
+
+    /// Appends `tokens` (a parsed template) and returns their instructions.
+    mutating func compile(_ tokens: [MustacheToken]) -> Range<Int> {
+        let start = instructions.count
+        emit(tokens)
+        return start..<instructions.count
+    }
+
+    private mutating func emit(_ tokens: [MustacheToken]) {
+        for token in tokens {
+            switch token {
+            case let .text(text):
+                instructions.append(MustacheInstruction(kind: .text, start: Int32(bytes.count), end: Int32(bytes.count + text.count)))
+                bytes += text
+            case let .variable(name, escaped):
+                instructions.append(instruction(.variable, name, flag: escaped))
+            case let .section(name, inverted, body):
+                let index = instructions.count
+                instructions.append(instruction(.section, name, flag: inverted))
+                emit(body)
+                instructions[index].next = Int32(instructions.count)
+            case let .partial(key, indentation):
+                var partial = MustacheInstruction(kind: .partial, flag: indentation != nil, start: Int32(bytes.count), next: Int32(key.id))
+                bytes += indentation ?? []
+                partial.end = Int32(bytes.count)
+                instructions.append(partial)
             }
         }
     }
+
+    private mutating func instruction(_ kind: MustacheInstruction.Kind, _ name: MustacheName, flag: Bool) -> MustacheInstruction {
+        let start = keys.count
+        keys += name.keys
+        return MustacheInstruction(kind: kind, flag: flag, isCurrent: name.isCurrent, isLocal: name.isLocal, start: Int32(start), end: Int32(keys.count))
+    }
 }
 
+/// Values in a section and in an interpolation, as swift-mustache treats them: a list renders its
+/// body once per item, a Bool renders it (true) or not without entering a new context, a text,
+/// number or object renders it once with the value as the current item. Inverted sections render
+/// for a missing key, `false` and an empty list. An interpolated Bool is `true`/`false`, a number
+/// its digits; a list or object interpolates as nothing.
 private struct MustacheRenderer {
-    let templates: [String: MustacheTemplate]
-    var stack: [Frame]
-    var output: [UInt8] = []
+    let instructions: UnsafeBufferPointer<MustacheInstruction>
+    let bytes: UnsafeBufferPointer<UInt8>
+    let keys: UnsafeBufferPointer<TemplateKey>
+    let templates: [Range<Int>?]
+    var stack: [TemplateValue]
+    var output: [UInt8]
 
-    init(templates: [String: MustacheTemplate], root: Any) {
+    init(instructions: UnsafeBufferPointer<MustacheInstruction>, bytes: UnsafeBufferPointer<UInt8>, keys: UnsafeBufferPointer<TemplateKey>,
+         templates: [Range<Int>?], root: TemplateValue, capacity: Int) {
+        self.instructions = instructions
+        self.bytes = bytes
+        self.keys = keys
         self.templates = templates
-        stack = [Frame(root)]
-        output.reserveCapacity(1 << 16)
+        stack = [root]
+        stack.reserveCapacity(16)
+        output = []
+        output.reserveCapacity(capacity)
     }
 
-    /// swift-mustache's rule for partials: inside an indented standalone partial, a token's
-    /// non-empty output that starts a new line (after text this call wrote) gets the indentation.
-    mutating func render(_ tokens: [MustacheToken], indentation: [UInt8]?) {
+    /// Renders the instructions in `range`. swift-mustache's rule for partials: inside an indented
+    /// standalone partial, an instruction's non-empty output that starts a new line (after text
+    /// this call wrote) gets the indentation.
+    mutating func render(_ range: Range<Int>, indentation: [UInt8]?) {
+        var i = range.lowerBound
         guard let indentation, !indentation.isEmpty else {
-            for token in tokens { render(token, indentation: indentation) }
+            while i < range.upperBound { i = render(at: i, indentation: indentation) }
             return
         }
         let start = output.count
-        for token in tokens {
+        while i < range.upperBound {
             if endsWithLineFeed(since: start) {
                 output.append(contentsOf: indentation)
                 let mark = output.count
-                render(token, indentation: indentation)
+                i = render(at: i, indentation: indentation)
                 if output.count == mark { output.removeLast(indentation.count) }
             } else {
-                render(token, indentation: indentation)
+                i = render(at: i, indentation: indentation)
             }
         }
     }
@@ -164,112 +156,120 @@ private struct MustacheRenderer {
         return count < 2 || output[output.count - 2] != 0x0D
     }
 
-    private mutating func render(_ token: MustacheToken, indentation: [UInt8]?) {
-        switch token {
-        case let .text(bytes):
-            output.append(contentsOf: bytes)
-        case let .variable(name, escaped):
-            guard let value = lookup(name) else { return }
-            if ObjectIdentifier(type(of: value)) == ContextType.string {
-                write(value as! String, escaped: escaped)
-            } else {
-                write(describe(value), escaped: escaped)
+    /// Renders the instruction at `index` (with its body); returns the index of the next one.
+    private mutating func render(at index: Int, indentation: [UInt8]?) -> Int {
+        let instruction = instructions[index]
+        switch instruction.kind {
+        case .text:
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.start)..<Int(instruction.end)]))
+        case .variable:
+            switch lookup(instruction) {
+            case let .string(text)?: write(text, escaped: instruction.flag)
+            case let .bool(flag)?: write(flag ? "true" : "false", escaped: instruction.flag)
+            case let .int(number)?: write(String(number), escaped: instruction.flag)
+            case .list?, .strings?, .objects?, .object?, nil: break
             }
-        case let .section(name, inverted, body):
-            let value = lookup(name)
-            if inverted {
+        case .section:
+            let body = (index + 1)..<Int(instruction.next)
+            let value = lookup(instruction)
+            if instruction.flag {
                 renderInverted(value, body, indentation)
             } else if let value {
                 renderSection(value, body, indentation)
             }
-        case let .partial(name, partialIndentation):
-            guard let template = templates[name] else { return }
-            let combined = partialIndentation.map { (indentation ?? []) + $0 } ?? indentation
-            render(template.tokens, indentation: combined)
+            return body.upperBound
+        case .partial:
+            let id = Int(instruction.next)
+            guard id < templates.count, let template = templates[id] else { break }
+            if instruction.flag {
+                let own = UnsafeBufferPointer(rebasing: bytes[Int(instruction.start)..<Int(instruction.end)])
+                render(template, indentation: own.isEmpty ? indentation ?? [] : (indentation ?? []) + own)
+            } else {
+                render(template, indentation: indentation)
+            }
         }
+        return index + 1
     }
 
-    private mutating func renderSection(_ value: Any, _ body: [MustacheToken], _ indentation: [UInt8]?) {
-        switch SectionValue(value) {
-        case let .dictionaries(items):
-            for item in items { renderPushed(.dictionary(item), body, indentation) }
-        case let .strings(items):
-            for item in items { renderPushed(.value(item), body, indentation) }
+    private mutating func renderSection(_ value: TemplateValue, _ body: Range<Int>, _ indentation: [UInt8]?) {
+        switch value {
         case let .list(items):
-            for item in items { renderPushed(Frame(item), body, indentation) }
+            for item in items { renderPushed(item, body, indentation) }
+        case let .strings(items):
+            for item in items { renderPushed(.string(item), body, indentation) }
+        case let .objects(items):
+            for item in items { renderPushed(.object(item), body, indentation) }
         case let .bool(flag):
             if flag { render(body, indentation: indentation) }
-        case .null:
-            break
-        case let .other(item):
-            renderPushed(Frame(item), body, indentation)
+        case .string, .int, .object:
+            renderPushed(value, body, indentation)
         }
     }
 
-    private mutating func renderInverted(_ value: Any?, _ body: [MustacheToken], _ indentation: [UInt8]?) {
-        guard let value else { return render(body, indentation: indentation) }
-        switch SectionValue(value) {
-        case let .dictionaries(items): if items.isEmpty { renderPushed(.value(value), body, indentation) }
-        case let .strings(items): if items.isEmpty { renderPushed(.value(value), body, indentation) }
-        case let .list(items): if items.isEmpty { renderPushed(.value(value), body, indentation) }
-        case let .bool(flag): if !flag { render(body, indentation: indentation) }
-        case .null: render(body, indentation: indentation)
-        case .other: break
+    private mutating func renderInverted(_ value: TemplateValue?, _ body: Range<Int>, _ indentation: [UInt8]?) {
+        switch value {
+        case nil, .bool(false)?: render(body, indentation: indentation)
+        case let .list(items)?: if items.isEmpty { renderPushed(.list(items), body, indentation) }
+        case let .strings(items)?: if items.isEmpty { renderPushed(.strings(items), body, indentation) }
+        case let .objects(items)?: if items.isEmpty { renderPushed(.objects(items), body, indentation) }
+        case .bool(true)?, .string?, .int?, .object?: break
         }
     }
 
-    private mutating func renderPushed(_ frame: Frame, _ body: [MustacheToken], _ indentation: [UInt8]?) {
-        stack.append(frame)
+    private mutating func renderPushed(_ value: TemplateValue, _ body: Range<Int>, _ indentation: [UInt8]?) {
+        stack.append(value)
         render(body, indentation: indentation)
         stack.removeLast()
     }
 
     /// `.` is the current item; `a.b` finds `a` in the nearest item that has it, then `b` in it;
     /// `.a` looks in the current item only.
-    private func lookup(_ name: MustacheName) -> Any? {
-        if name.isCurrent { return stack[stack.count - 1].value }
-        guard let first = name.components.first else { return stack[stack.count - 1].value }
-        var found: Any?
-        if name.isLocal {
+    private func lookup(_ instruction: MustacheInstruction) -> TemplateValue? {
+        let start = Int(instruction.start), end = Int(instruction.end)
+        if instruction.isCurrent || start == end { return stack[stack.count - 1] }
+        let first = keys[start]
+        var found: TemplateValue?
+        if instruction.isLocal {
             found = stack[stack.count - 1].child(first)
         } else {
-            var i = stack.count - 1
-            while i >= 0 {
-                if let value = stack[i].child(first) {
-                    found = value
-                    break
+            found = stack.withUnsafeBufferPointer { frames in
+                var i = frames.count - 1
+                while i >= 0 {
+                    if case let .object(object) = frames[i], let value = object[first] { return value }
+                    i -= 1
                 }
-                i -= 1
+                return nil
             }
         }
         guard var value = found else { return nil }
-        for component in name.components.dropFirst() {
-            guard let next = reflectedChild(of: value, component) else { return nil }
+        for k in (start + 1)..<end {
+            guard let next = value.child(keys[k]) else { return nil }
             value = next
         }
         return value
     }
 
-    private func describe(_ value: Any) -> String {
-        if ObjectIdentifier(type(of: value)) == ContextType.bool { return (value as! Bool) ? "true" : "false" }
-        guard let unwrapped = unwrapped(value) else { return String(describing: value) }
-        return String(describing: unwrapped)
-    }
-
     private mutating func write(_ text: String, escaped: Bool) {
-        guard escaped else {
-            output.append(contentsOf: text.utf8)
-            return
-        }
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-            default: output.append(b)
+        var text = text
+        text.withUTF8 { bytes in
+            guard escaped, bytes.contains(where: Self.needsEscaping) else {
+                output.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes {
+                switch b {
+                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
+                default: output.append(b)
+                }
             }
         }
+    }
+
+    private static func needsEscaping(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
     }
 }

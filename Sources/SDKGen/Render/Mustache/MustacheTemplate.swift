@@ -15,29 +15,28 @@ struct MustacheTemplate: Sendable {
     }
 }
 
-indirect enum MustacheToken: Sendable {
+enum MustacheToken: Sendable {
     /// Text up to and including a line end, or up to a tag.
     case text([UInt8])
     case variable(MustacheName, escaped: Bool)
     case section(MustacheName, inverted: Bool, body: [MustacheToken])
+    /// The partial's name as a key (the library finds templates by key);
     /// `indentation`: the spaces before a standalone partial tag (nil when the tag shares its line).
-    case partial(String, indentation: [UInt8]?)
+    case partial(TemplateKey, indentation: [UInt8]?)
 }
 
-/// A tag's name, split at dots once when parsed.
+/// A tag's name, split at dots and resolved to keys once, when parsed.
 struct MustacheName: Sendable, Equatable {
-    let text: String
     /// `{{.}}`: the current item.
     let isCurrent: Bool
     /// `{{.name}}`: looked up in the current item only, not in the items around it.
     let isLocal: Bool
-    let components: [String]
+    let keys: [TemplateKey]
 
     init(_ text: String) {
-        self.text = text
         isCurrent = text == "."
         isLocal = !isCurrent && text.first == "."
-        components = text.split(separator: ".").map(String.init)
+        keys = text.split(separator: ".").map { TemplateKey(String($0)) }
     }
 }
 
@@ -136,9 +135,9 @@ private struct MustacheParser {
                 if !whiteSpaceBefore.isEmpty { tokens.append(.text(Array(whiteSpaceBefore))) }
                 if isStandalone(newLine) {
                     setNewLine = true
-                    tokens.append(.partial(name, indentation: Array(whiteSpaceBefore)))
+                    tokens.append(.partial(TemplateKey(name), indentation: Array(whiteSpaceBefore)))
                 } else {
-                    tokens.append(.partial(name, indentation: nil))
+                    tokens.append(.partial(TemplateKey(name), indentation: nil))
                 }
                 whiteSpaceBefore = []
             case UInt8(ascii: "="):
