@@ -74,7 +74,7 @@ final class MustacheTests: XCTestCase {
     func testTypedContexts_KeysAreInternedAndSetReplaces() throws {
         XCTAssertEqual(TemplateKey("someKey"), TemplateKey("someKey"))
         XCTAssertEqual(TemplateKey("someKey").text, "someKey")
-        var object: TemplateObject = [.name: "a", .doc: ["line"]]
+        var object: TemplateObject = [.name: "a", .doc: .strings(["line"])]
         object[.name] = "b"
         object[.last] = true
         object[.doc] = nil
@@ -82,7 +82,7 @@ final class MustacheTests: XCTestCase {
         var library = MustacheLibrary()
         try library.register("{{{name}}}{{{unknownToTheContexts}}}{{#last}}!{{/last}}[{{{list}}}]", named: "main")
         // A list or object interpolates as nothing; a name no context has finds nothing.
-        let context: TemplateObject = [.name: "b", .last: true, TemplateKey("list"): ["x"]]
+        let context: TemplateObject = [.name: "b", .last: true, TemplateKey("list"): .strings(["x"])]
         XCTAssertEqual(library.render(.object(context), withTemplate: "main"), "b![]")
         XCTAssertNil(library.render(.object(context), withTemplate: "missing"))
     }

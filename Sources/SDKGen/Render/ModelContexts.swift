@@ -27,6 +27,7 @@ enum ModelContexts {
         case let .oneOf(d): (context, kind) = (oneOf(d), .isOneOf)
         case let .wrapper(d): (context, kind) = (wrapper(d), .isWrapper)
         }
+        context.reserveCapacity(adding: 4)
         for flag in [TemplateKey.isStruct, .isEnum, .isOneOf, .isWrapper] { context[flag] = .bool(flag == kind) }
         return context
     }

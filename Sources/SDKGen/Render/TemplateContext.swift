@@ -56,12 +56,10 @@ enum ContextValue {
     static func list(_ numbers: [Int]) -> String { numbers.map(String.init).joined(separator: ", ") }
 
     /// Items with `last` set on the final one.
-    static func withLast(_ items: [TemplateContext]) -> [TemplateContext] {
-        items.enumerated().map { index, item in
-            var item = item
-            item[.last] = .bool(index == items.count - 1)
-            return item
-        }
+    static func withLast(_ items: consuming [TemplateContext]) -> [TemplateContext] {
+        // Consumed, so each item is set in place (not copied).
+        for index in items.indices { items[index][.last] = .bool(index == items.count - 1) }
+        return items
     }
 }
 

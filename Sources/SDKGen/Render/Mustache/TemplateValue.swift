@@ -80,6 +80,7 @@ enum TemplateValue: Sendable {
 /// A context: values by key. Contexts have a few dozen keys at most, so they are a list searched
 /// in order (comparing integers), which beats hashing.
 struct TemplateObject: Sendable {
+    /// Keys and values, as the literal that built the context has them (its storage is reused).
     private var entries: [(TemplateKey, TemplateValue)]
 
     init() { entries = [] }
@@ -103,6 +104,9 @@ struct TemplateObject: Sendable {
             }
         }
     }
+
+    /// Room for `count` more keys, set without growing the storage again.
+    mutating func reserveCapacity(adding count: Int) { entries.reserveCapacity(entries.count + count) }
 
     /// The context as a `[String: Any]` of Foundation JSON values.
     var jsonObject: [String: Any] {
