@@ -64,26 +64,28 @@ public struct TemplateRenderer: Sendable {
     public func render(_ model: SDKModel, config: GeneratorConfig, specFileName: String) throws -> [(name: String, contents: String)] {
         let shards = config.modelFiles
         let types = model.types
-        // `capacity`: a guess of the file's size, so that its buffer rarely grows (about 2 KB of
-        // Swift a declaration).
-        var jobs: [(template: String, context: TemplateContext, capacity: Int)] = []
+        // Each job builds its context, renders and drops it on its own thread: building and
+        // freeing the contexts costs about as much as rendering. `capacity`: a guess of the
+        // file's size, so that its buffer rarely grows (about 2 KB of Swift a declaration).
+        var jobs: [(template: String, context: @Sendable () -> TemplateContext, capacity: Int)] = []
         let header = HeaderContext.make(module: model.moduleName, specFileName: specFileName, title: model.title)
         for shard in 0..<shards {
             let lower = types.count * shard / shards, upper = types.count * (shard + 1) / shards
-            jobs.append(("Models", ModelContexts.modelsFile(header: header, types: types[lower..<upper],
-                                                            declaresIndirectBox: shard == 0 && model.declaresIndirectBox),
+            let declaresIndirectBox = shard == 0 && model.declaresIndirectBox
+            jobs.append(("Models", { ModelContexts.modelsFile(header: header, types: types[lower..<upper], declaresIndirectBox: declaresIndirectBox) },
                          (upper - lower) * 2048))
         }
-        jobs.append(("Schemas", ModelContexts.schemasFile(header: header, schemaTypes: model.schemaTypes), model.schemaTypes.count * 128))
-        let operationCount = model.client.resources.reduce(0) { $0 + $1.operations.count }
-        jobs.append(("Client", ClientContext.file(header: header, client: model.client), operationCount * 4096))
+        let schemaTypes = model.schemaTypes, client = model.client
+        jobs.append(("Schemas", { ModelContexts.schemasFile(header: header, schemaTypes: schemaTypes) }, schemaTypes.count * 128))
+        let operationCount = client.resources.reduce(0) { $0 + $1.operations.count }
+        jobs.append(("Client", { ClientContext.file(header: header, client: client) }, operationCount * 4096))
 
         let results = RenderResults(count: jobs.count)
         let library = self.library
         let renderJobs = jobs
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             let job = renderJobs[i]
-            results.set(i, library.render(.object(job.context), withTemplate: job.template, capacity: max(job.capacity, 1 << 16)))
+            results.set(i, library.render(.object(job.context()), withTemplate: job.template, capacity: max(job.capacity, 1 << 16)))
         }
         let names = config.outputFiles
         return try (0..<jobs.count).map { i in
