@@ -85,6 +85,12 @@ final class MustacheTests: XCTestCase {
         let context: TemplateObject = [.name: "b", .last: true, TemplateKey("list"): .strings(["x"])]
         XCTAssertEqual(library.render(.object(context), withTemplate: "main"), "b![]")
         XCTAssertNil(library.render(.object(context), withTemplate: "missing"))
+        // A tag remembers where it found its key; items of other layouts (or without the key,
+        // found further out) are still looked up right.
+        try library.register("{{#items}}{{{name}}}{{/items}}", named: "items")
+        let items: TemplateObject = [TemplateKey("items"): .objects([[.name: "a", .last: false], [.last: true, .name: "b"], [.last: true], [.name: "c"]]),
+                                     .name: "outer"]
+        XCTAssertEqual(library.render(.object(items), withTemplate: "items"), "abouterc")
     }
 
     func testSetDelimiters() throws {

@@ -39,16 +39,18 @@ enum ModelContexts {
             // Synthesized Codable omits every nil optional: a required and nullable member needs
             // the struct's own `encode(to:)`.
             .encodesNull: .bool(d.properties.contains(where: \.encodesNull)),
-            .properties: .objects(ContextValue.withLast(d.properties.map(property))),
+            // `last` in each property's literal: set afterwards, it would grow every context.
+            .properties: .objects(d.properties.indices.map { property(d.properties[$0], last: $0 == d.properties.count - 1) }),
         ]
     }
 
-    static func property(_ p: PropertyDeclaration) -> TemplateContext {
+    static func property(_ p: PropertyDeclaration, last: Bool) -> TemplateContext {
         [
             .name: .string(p.name.rendered), .storageName: .string(p.storageName.rendered), .argumentName: .string(p.argumentName.rendered),
             .hasArgumentName: .bool(p.argumentName != p.name), .jsonKey: .string(Naming.stringLiteralBody(p.jsonName)), .type: .object(p.type.context),
             .optional: .bool(p.optional), .hasDefault: .bool(!p.required), .encodesNull: .bool(p.encodesNull),
             .doc: .strings(p.doc), .deprecated: .bool(p.deprecated), .boxed: .bool(p.boxed), .twin: .bool(p.deprecated || p.boxed),
+            .last: .bool(last),
         ]
     }
 

@@ -113,6 +113,10 @@ private struct MustacheRenderer {
     let templates: [Range<Int>?]
     var stack: [TemplateValue]
     var output: [UInt8]
+    /// Per instruction: where its name's first key was last found in the current context. The
+    /// contexts a template meets at one place come from one builder and share their layout, so
+    /// the guess almost always holds and a lookup compares one key.
+    var slots: [Int32]
 
     init(instructions: UnsafeBufferPointer<MustacheInstruction>, bytes: UnsafeBufferPointer<UInt8>, keys: UnsafeBufferPointer<TemplateKey>,
          templates: [Range<Int>?], root: TemplateValue, capacity: Int) {
@@ -124,6 +128,7 @@ private struct MustacheRenderer {
         stack.reserveCapacity(16)
         output = []
         output.reserveCapacity(capacity)
+        slots = Array(repeating: 0, count: instructions.count)
     }
 
     /// Renders the instructions in `range`. swift-mustache's rule for partials: inside an indented
@@ -163,7 +168,7 @@ private struct MustacheRenderer {
         case .text:
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.start)..<Int(instruction.end)]))
         case .variable:
-            switch lookup(instruction) {
+            switch lookup(instruction, at: index) {
             case let .string(text)?: write(text, escaped: instruction.flag)
             case let .bool(flag)?: write(flag ? "true" : "false", escaped: instruction.flag)
             case let .int(number)?: write(String(number), escaped: instruction.flag)
@@ -171,7 +176,7 @@ private struct MustacheRenderer {
             }
         case .section:
             let body = (index + 1)..<Int(instruction.next)
-            let value = lookup(instruction)
+            let value = lookup(instruction, at: index)
             if instruction.flag {
                 renderInverted(value, body, indentation)
             } else if let value {
@@ -224,16 +229,17 @@ private struct MustacheRenderer {
 
     /// `.` is the current item; `a.b` finds `a` in the nearest item that has it, then `b` in it;
     /// `.a` looks in the current item only.
-    private func lookup(_ instruction: MustacheInstruction) -> TemplateValue? {
+    private mutating func lookup(_ instruction: MustacheInstruction, at index: Int) -> TemplateValue? {
         let start = Int(instruction.start), end = Int(instruction.end)
         if instruction.isCurrent || start == end { return stack[stack.count - 1] }
         let first = keys[start]
         var found: TemplateValue?
-        if instruction.isLocal {
-            found = stack[stack.count - 1].child(first)
-        } else {
+        if case let .object(current) = stack[stack.count - 1] {
+            found = current.value(first, slot: &slots[index])
+        }
+        if found == nil, !instruction.isLocal {
             found = stack.withUnsafeBufferPointer { frames in
-                var i = frames.count - 1
+                var i = frames.count - 2
                 while i >= 0 {
                     if case let .object(object) = frames[i], let value = object[first] { return value }
                     i -= 1

@@ -105,6 +105,21 @@ struct TemplateObject: Sendable {
         }
     }
 
+    /// The value of `key`, tried first at `slot` (where the caller found it in a context of the same
+    /// layout); `slot` is updated when the key is elsewhere.
+    @inline(__always)
+    func value(_ key: TemplateKey, slot: inout Int32) -> TemplateValue? {
+        entries.withUnsafeBufferPointer { buffer in
+            let guess = Int(slot)
+            if guess < buffer.count, buffer[guess].0 == key { return buffer[guess].1 }
+            for i in buffer.indices where buffer[i].0 == key {
+                slot = Int32(i)
+                return buffer[i].1
+            }
+            return nil
+        }
+    }
+
     /// Room for `count` more keys, set without growing the storage again.
     mutating func reserveCapacity(adding count: Int) { entries.reserveCapacity(entries.count + count) }
 
