@@ -55,9 +55,9 @@ private struct MustacheInstruction {
     /// The name is `.` (the current item) / starts with `.` (current item only).
     var isCurrent = false, isLocal = false
     /// text, partial indentation: bytes; variable, section: keys.
-    var start: Int32 = 0, end: Int32 = 0
+    var start = 0, end = 0
     /// section: the instruction after its body (the body follows the section); partial: the template's key id.
-    var next: Int32 = 0
+    var next = 0
 }
 
 private struct MustacheProgram: Sendable {
@@ -76,7 +76,7 @@ private struct MustacheProgram: Sendable {
         for token in tokens {
             switch token {
             case let .text(text):
-                instructions.append(MustacheInstruction(kind: .text, start: Int32(bytes.count), end: Int32(bytes.count + text.count)))
+                instructions.append(MustacheInstruction(kind: .text, start: bytes.count, end: bytes.count + text.count))
                 bytes += text
             case let .variable(name, escaped):
                 instructions.append(instruction(.variable, name, flag: escaped))
@@ -84,11 +84,11 @@ private struct MustacheProgram: Sendable {
                 let index = instructions.count
                 instructions.append(instruction(.section, name, flag: inverted))
                 emit(body)
-                instructions[index].next = Int32(instructions.count)
+                instructions[index].next = instructions.count
             case let .partial(key, indentation):
-                var partial = MustacheInstruction(kind: .partial, flag: indentation != nil, start: Int32(bytes.count), next: Int32(key.id))
+                var partial = MustacheInstruction(kind: .partial, flag: indentation != nil, start: bytes.count, next: key.id)
                 bytes += indentation ?? []
-                partial.end = Int32(bytes.count)
+                partial.end = bytes.count
                 instructions.append(partial)
             }
         }
@@ -97,7 +97,7 @@ private struct MustacheProgram: Sendable {
     private mutating func instruction(_ kind: MustacheInstruction.Kind, _ name: MustacheName, flag: Bool) -> MustacheInstruction {
         let start = keys.count
         keys += name.keys
-        return MustacheInstruction(kind: kind, flag: flag, isCurrent: name.isCurrent, isLocal: name.isLocal, start: Int32(start), end: Int32(keys.count))
+        return MustacheInstruction(kind: kind, flag: flag, isCurrent: name.isCurrent, isLocal: name.isLocal, start: start, end: keys.count)
     }
 }
 
@@ -166,7 +166,7 @@ private struct MustacheRenderer {
         let instruction = instructions[index]
         switch instruction.kind {
         case .text:
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(instruction.start)..<Int(instruction.end)]))
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[instruction.start..<instruction.end]))
         case .variable:
             switch lookup(instruction, at: index) {
             case let .string(text)?: write(text, escaped: instruction.flag)
@@ -175,7 +175,7 @@ private struct MustacheRenderer {
             case .list?, .strings?, .objects?, .object?, nil: break
             }
         case .section:
-            let body = (index + 1)..<Int(instruction.next)
+            let body = (index + 1)..<instruction.next
             let value = lookup(instruction, at: index)
             if instruction.flag {
                 renderInverted(value, body, indentation)
@@ -184,10 +184,10 @@ private struct MustacheRenderer {
             }
             return body.upperBound
         case .partial:
-            let id = Int(instruction.next)
+            let id = instruction.next
             guard id < templates.count, let template = templates[id] else { break }
             if instruction.flag {
-                let own = UnsafeBufferPointer(rebasing: bytes[Int(instruction.start)..<Int(instruction.end)])
+                let own = UnsafeBufferPointer(rebasing: bytes[instruction.start..<instruction.end])
                 render(template, indentation: own.isEmpty ? indentation ?? [] : (indentation ?? []) + own)
             } else {
                 render(template, indentation: indentation)
@@ -230,7 +230,7 @@ private struct MustacheRenderer {
     /// `.` is the current item; `a.b` finds `a` in the nearest item that has it, then `b` in it;
     /// `.a` looks in the current item only.
     private mutating func lookup(_ instruction: MustacheInstruction, at index: Int) -> TemplateValue? {
-        let start = Int(instruction.start), end = Int(instruction.end)
+        let start = instruction.start, end = instruction.end
         if instruction.isCurrent || start == end { return stack[stack.count - 1] }
         let first = keys[start]
         var found: TemplateValue?
