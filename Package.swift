@@ -218,6 +218,16 @@ let package = Package(
         ),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "SDKGen", "CYAML"]),
+        // `startLoopbackApplication`: a test's own Hummingbird server on a free loopback port.
+        .target(
+            name: "LoopbackTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LoopbackTestSupport"
+        ),
         .testTarget(
             name: "SDKGenTests",
             // PayablesRuntime: built so that generated code can be type-checked against it.
@@ -253,7 +263,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // Hostile servers (redirects to another origin, endless bodies) beside the sandbox.
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), "LoopbackTestSupport",
                 // Both transports (`TransportParityTests`) and in-memory observability backends.
                 "PayablesAsyncHTTPClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -280,7 +290,7 @@ let package = Package(
             dependencies: [
                 "CodatSandbox", "OpenAPIDocument",
                 // The webhook consumers on loopback that receive and verify the sandbox's deliveries.
-                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"), "LoopbackTestSupport",
             ]
         ),
         // Payment runs against the sandbox, journaled in real SQLite files (kill and resume at every step).
@@ -307,8 +317,7 @@ let package = Package(
                 "BillPay", "CodatSandbox",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
-                "CodatWebhooks", "CodatWebhooksHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "CodatWebhooks", "CodatWebhooksHummingbird",
             ]
         ),
     ],
