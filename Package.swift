@@ -228,6 +228,12 @@ let package = Package(
             ],
             path: "Tests/LoopbackTestSupport"
         ),
+        // The Bill Pay layer against an in-process sandbox: its clock, delivery policy, companies.
+        .target(
+            name: "SandboxTestSupport",
+            dependencies: ["BillPay", "CodatSandbox", "PayablesRuntime"],
+            path: "Tests/SandboxTestSupport"
+        ),
         .testTarget(
             name: "SDKGenTests",
             // PayablesRuntime: built so that generated code can be type-checked against it.
@@ -297,7 +303,7 @@ let package = Package(
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
-                "BillPay", "BillPaySQLite", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox", "SandboxTestSupport",
                 // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
                 "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
@@ -307,14 +313,14 @@ let package = Package(
         .testTarget(
             name: "PaymentRunPostgresTests",
             dependencies: [
-                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient",
+                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient", "SandboxTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [
-                "BillPay", "CodatSandbox",
+                "BillPay", "CodatSandbox", "SandboxTestSupport",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
                 "CodatWebhooks", "CodatWebhooksHummingbird",

@@ -1,5 +1,6 @@
 import CodatSandbox
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// `billpay` run as a person would (the built binary, `BillPayBinary`): its command line, plan

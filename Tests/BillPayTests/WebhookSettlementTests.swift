@@ -4,6 +4,7 @@ import CodatSyncPayablesV1
 import CodatWebhooks
 import CodatWebhooksHummingbird
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// Push handles settled by Codat's write webhooks (CODAT-FACTS §4: `{dataType}.write.successful`
