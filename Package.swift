@@ -248,7 +248,8 @@ let package = Package(
         // Generated models against the documents' own examples and real payloads.
         .testTarget(
             name: "GeneratedModelsTests",
-            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument"]
+            // SDKGen: its JSON reader keeps each number's text (JSONTree.swift).
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument", "SDKGen"]
         ),
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(

@@ -1,8 +1,10 @@
 import Foundation
+import SDKGen
 
 // A JSON value for comparisons, numbers kept as exact `Decimal` (parsed from the number's
-// text, never through `Double`). Only Foundation here: the generated modules and
-// OpenAPIDocument both declare common type names, so each test file imports only what it uses.
+// text, never through `Double`). Only Foundation and SDKGen (for `LocatedJSON`) here: the
+// generated modules and OpenAPIDocument both declare common type names, so each test file
+// imports only what it uses.
 
 enum JSONTree: Equatable, CustomStringConvertible {
     case null
@@ -62,168 +64,39 @@ enum JSONTree: Equatable, CustomStringConvertible {
         var description: String
     }
 
-    /// Parses JSON text; numbers become `Decimal(string:)` of their exact text.
+    /// Parses JSON text (the generator config's reader, which keeps each number's text);
+    /// numbers become `Decimal(string:)` of their exact text.
     static func parse(_ data: Data) throws -> JSONTree {
-        var parser = Parser(bytes: Array(data))
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.i == parser.bytes.count else { throw ParseError(description: "trailing bytes at \(parser.i)") }
-        return value
+        let json: LocatedJSON
+        do {
+            json = try LocatedJSON(data: data)
+        } catch {
+            throw ParseError(description: "\(error.message) at \(error.position.line):\(error.position.column)")
+        }
+        return try JSONTree(json.root)
     }
 
     static func parse(_ text: String) throws -> JSONTree { try parse(Data(text.utf8)) }
 
-    /// Whether `text` is a number in JSON's grammar.
-    static func isJSONNumber(_ text: String) -> Bool {
-        var p = Parser(bytes: Array(text.utf8))
-        guard (try? p.numberText()) != nil else { return false }
-        return p.i == p.bytes.count
+    private init(_ value: LocatedJSON.Value) throws {
+        switch value {
+        case .null: self = .null
+        case let .bool(b): self = .bool(b)
+        case let .string(s): self = .string(s)
+        case let .number(text):
+            guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { throw ParseError(description: "bad number \(text)") }
+            self = .number(d)
+        case let .array(items): self = .array(try items.map(JSONTree.init))
+        case let .object(members):
+            self = .object(Dictionary(uniqueKeysWithValues: try members.map { ($0.key, try JSONTree($0.value)) }))
+        }
     }
 
-    private struct Parser {
-        let bytes: [UInt8]
-        var i = 0
-
-        init(bytes: [UInt8]) { self.bytes = bytes }
-
-        mutating func skipSpace() {
-            while i < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[i]) { i += 1 }
-        }
-
-        func fail(_ what: String) -> ParseError { ParseError(description: "\(what) at byte \(i)") }
-
-        mutating func literal(_ word: String) throws {
-            let w = Array(word.utf8)
-            guard i + w.count <= bytes.count, Array(bytes[i..<(i + w.count)]) == w else { throw fail("expected \(word)") }
-            i += w.count
-        }
-
-        mutating func value(depth: Int) throws -> JSONTree {
-            guard depth < 512 else { throw fail("too deep") }
-            guard i < bytes.count else { throw fail("unexpected end") }
-            switch bytes[i] {
-            case UInt8(ascii: "n"): try literal("null"); return .null
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "["):
-                i += 1
-                var items: [JSONTree] = []
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                while true {
-                    skipSpace()
-                    items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("unterminated array") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "]") { i += 1; return .array(items) }
-                    throw fail("expected , or ]")
-                }
-            case UInt8(ascii: "{"):
-                i += 1
-                var members: [String: JSONTree] = [:]
-                skipSpace()
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                while true {
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected key") }
-                    let key = try string()
-                    skipSpace()
-                    guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected :") }
-                    i += 1
-                    skipSpace()
-                    guard members[key] == nil else { throw fail("duplicate key \(key)") }
-                    members[key] = try value(depth: depth + 1)
-                    skipSpace()
-                    guard i < bytes.count else { throw fail("unterminated object") }
-                    if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-                    if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
-                    throw fail("expected , or }")
-                }
-            default:
-                let text = try numberText()
-                guard let d = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else { throw fail("bad number \(text)") }
-                return .number(d)
-            }
-        }
-
-        mutating func numberText() throws -> String {
-            let start = i
-            func digits() -> Int {
-                let s = i
-                while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
-                return i - s
-            }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
-            guard i < bytes.count else { throw fail("bad number") }
-            if bytes[i] == UInt8(ascii: "0") { i += 1 } else if digits() == 0 { throw fail("bad number") }
-            if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-                i += 1
-                guard digits() > 0 else { throw fail("bad fraction") }
-            }
-            if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
-                i += 1
-                if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-                guard digits() > 0 else { throw fail("bad exponent") }
-            }
-            return String(decoding: bytes[start..<i], as: UTF8.self)
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard i + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[i..<(i + 4)], as: UTF8.self), radix: 16) else {
-                throw fail("bad \\u escape")
-            }
-            i += 4
-            return v
-        }
-
-        mutating func string() throws -> String {
-            i += 1 // opening quote
-            var scalars = String.UnicodeScalarView()
-            var run: [UInt8] = []
-            func flush() {
-                scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars)
-                run.removeAll()
-            }
-            while true {
-                guard i < bytes.count else { throw fail("unterminated string") }
-                let b = bytes[i]
-                if b == UInt8(ascii: "\"") { i += 1; break }
-                if b == UInt8(ascii: "\\") {
-                    flush()
-                    i += 1
-                    guard i < bytes.count else { throw fail("bad escape") }
-                    let e = bytes[i]
-                    i += 1
-                    switch e {
-                    case UInt8(ascii: "\""): scalars.append("\"")
-                    case UInt8(ascii: "\\"): scalars.append("\\")
-                    case UInt8(ascii: "/"): scalars.append("/")
-                    case UInt8(ascii: "b"): scalars.append("\u{08}")
-                    case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                    case UInt8(ascii: "n"): scalars.append("\n")
-                    case UInt8(ascii: "r"): scalars.append("\r")
-                    case UInt8(ascii: "t"): scalars.append("\t")
-                    case UInt8(ascii: "u"):
-                        var v = try hex4()
-                        if (0xD800...0xDBFF).contains(v), i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") {
-                            i += 2
-                            let low = try hex4()
-                            v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        scalars.append(Unicode.Scalar(v) ?? "\u{FFFD}")
-                    default: throw fail("bad escape")
-                    }
-                } else {
-                    run.append(b)
-                    i += 1
-                }
-            }
-            flush()
-            return String(scalars)
-        }
+    /// Whether `text` is a number in JSON's grammar (no space around it).
+    static func isJSONNumber(_ text: String) -> Bool {
+        guard let first = text.first, let last = text.last, !first.isWhitespace, !last.isWhitespace,
+              let json = try? LocatedJSON(data: Data(text.utf8)), case .number = json.root else { return false }
+        return true
     }
 
     // MARK: Writing
