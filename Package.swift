@@ -234,6 +234,9 @@ let package = Package(
             dependencies: ["BillPay", "CodatSandbox", "PayablesRuntime"],
             path: "Tests/SandboxTestSupport"
         ),
+        // The guides' payloads (`seed-examples`) and `JSONTree`, a comparison of JSON in value with
+        // exact numbers (SDKGen's `LocatedJSON` keeps each number's text).
+        .target(name: "SeedExampleSupport", dependencies: ["SDKGen"], path: "Tests/SeedExampleSupport"),
         .testTarget(
             name: "SDKGenTests",
             // PayablesRuntime: built so that generated code can be type-checked against it.
@@ -248,8 +251,7 @@ let package = Package(
         // Generated models against the documents' own examples and real payloads.
         .testTarget(
             name: "GeneratedModelsTests",
-            // SDKGen: its JSON reader keeps each number's text (JSONTree.swift).
-            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument", "SDKGen"]
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument", "SeedExampleSupport"]
         ),
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(
@@ -321,7 +323,7 @@ let package = Package(
         .testTarget(
             name: "BillPayTests",
             dependencies: [
-                "BillPay", "CodatSandbox", "SandboxTestSupport",
+                "BillPay", "CodatSandbox", "SandboxTestSupport", "SeedExampleSupport",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
                 "CodatWebhooks", "CodatWebhooksHummingbird",

@@ -1,12 +1,10 @@
 import Foundation
 import SDKGen
 
-// A JSON value for comparisons, numbers kept as exact `Decimal` (parsed from the number's
-// text, never through `Double`). Only Foundation and SDKGen (for `LocatedJSON`) here: the
-// generated modules and OpenAPIDocument both declare common type names, so each test file
-// imports only what it uses.
-
-enum JSONTree: Equatable, CustomStringConvertible {
+/// A JSON value for comparisons, numbers kept as exact `Decimal` (read from the number's text by
+/// the generator config's reader, `LocatedJSON`, never through `Double`), compared in value: key
+/// order does not matter and a `null` member counts as absent.
+public enum JSONTree: Equatable, Sendable, CustomStringConvertible {
     case null
     case bool(Bool)
     case number(Decimal)
@@ -14,7 +12,7 @@ enum JSONTree: Equatable, CustomStringConvertible {
     case array([JSONTree])
     case object([String: JSONTree])
 
-    var description: String {
+    public var description: String {
         switch self {
         case .null: return "null"
         case let .bool(b): return b ? "true" : "false"
@@ -27,46 +25,45 @@ enum JSONTree: Equatable, CustomStringConvertible {
     }
 
     /// The first place where two values differ, or nil when they are equal in value.
+    public static func difference(_ expected: JSONTree, _ actual: JSONTree) -> String? {
+        differences(expected, actual).first
+    }
+
+    /// Every place where `actual` differs from `expected`, as `$.path: …`.
     ///
     /// An object member whose value is `null` counts as absent: `JSONEncoder` (through the
     /// synthesized `encodeIfPresent`) omits nil optionals, so an example's explicit `null`
     /// comes back as a missing key. `null` inside arrays is compared as is.
-    static func difference(_ expected: JSONTree, _ actual: JSONTree, at path: String = "$") -> String? {
+    public static func differences(_ expected: JSONTree, _ actual: JSONTree, at path: String = "$") -> [String] {
         switch (expected, actual) {
-        case (.null, .null): return nil
-        case let (.bool(a), .bool(b)): return a == b ? nil : "\(path): expected \(a), got \(b)"
-        case let (.number(a), .number(b)): return a == b ? nil : "\(path): expected number \(a), got \(b)"
-        case let (.string(a), .string(b)): return a == b ? nil : "\(path): expected \"\(a)\", got \"\(b)\""
+        case let (.number(a), .number(b)): return a == b ? [] : ["\(path): expected \(a), got \(b)"]
         case let (.array(a), .array(b)):
-            guard a.count == b.count else { return "\(path): expected \(a.count) items, got \(b.count)" }
-            for (i, (x, y)) in zip(a, b).enumerated() {
-                if let d = difference(x, y, at: "\(path)[\(i)]") { return d }
-            }
-            return nil
+            guard a.count == b.count else { return ["\(path): expected \(a.count) items, got \(b.count)"] }
+            return zip(a, b).enumerated().flatMap { differences($1.0, $1.1, at: "\(path)[\($0)]") }
         case let (.object(a), .object(b)):
-            let aa = a.filter { $0.value != .null }, bb = b.filter { $0.value != .null }
-            for key in aa.keys.sorted() {
-                guard let y = bb[key] else { return "\(path).\(key): missing after round trip (expected \(aa[key]!))" }
-                if let d = difference(aa[key]!, y, at: "\(path).\(key)") { return d }
+            let keys = Set(a.keys).union(b.keys).sorted()
+            return keys.flatMap { key -> [String] in
+                switch (a[key] ?? .null, b[key] ?? .null) {
+                case (.null, .null): return []
+                case let (x, .null): return ["\(path).\(key): missing after round trip (expected \(x))"]
+                case let (.null, y): return ["\(path).\(key): unexpected member after round trip: \(y)"]
+                case let (x, y): return differences(x, y, at: "\(path).\(key)")
+                }
             }
-            for key in bb.keys.sorted() where aa[key] == nil {
-                return "\(path).\(key): unexpected member after round trip: \(bb[key]!)"
-            }
-            return nil
         default:
-            return "\(path): expected \(expected), got \(actual)"
+            return expected == actual ? [] : ["\(path): expected \(expected), got \(actual)"]
         }
     }
 
     // MARK: Parsing
 
-    struct ParseError: Error, CustomStringConvertible {
-        var description: String
+    public struct ParseError: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Parses JSON text (the generator config's reader, which keeps each number's text);
     /// numbers become `Decimal(string:)` of their exact text.
-    static func parse(_ data: Data) throws -> JSONTree {
+    public static func parse(_ data: Data) throws -> JSONTree {
         let json: LocatedJSON
         do {
             json = try LocatedJSON(data: data)
@@ -76,7 +73,12 @@ enum JSONTree: Equatable, CustomStringConvertible {
         return try JSONTree(json.root)
     }
 
-    static func parse(_ text: String) throws -> JSONTree { try parse(Data(text.utf8)) }
+    public static func parse(_ text: String) throws -> JSONTree { try parse(Data(text.utf8)) }
+
+    public init(json: Data) throws { self = try JSONTree.parse(json) }
+
+    /// The JSON value `value` encodes to (`JSONEncoder`).
+    public init(encoding value: some Encodable) throws { try self.init(json: JSONEncoder().encode(value)) }
 
     private init(_ value: LocatedJSON.Value) throws {
         switch value {
@@ -93,7 +95,7 @@ enum JSONTree: Equatable, CustomStringConvertible {
     }
 
     /// Whether `text` is a number in JSON's grammar (no space around it).
-    static func isJSONNumber(_ text: String) -> Bool {
+    public static func isJSONNumber(_ text: String) -> Bool {
         guard let first = text.first, let last = text.last, !first.isWhitespace, !last.isWhitespace,
               let json = try? LocatedJSON(data: Data(text.utf8)), case .number = json.root else { return false }
         return true
@@ -102,7 +104,7 @@ enum JSONTree: Equatable, CustomStringConvertible {
     // MARK: Writing
 
     /// JSON text for this value (numbers as `Decimal.description`, which is exact).
-    var jsonText: String {
+    public var jsonText: String {
         switch self {
         case .null: return "null"
         case let .bool(b): return b ? "true" : "false"
@@ -113,7 +115,7 @@ enum JSONTree: Equatable, CustomStringConvertible {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -128,8 +130,33 @@ enum JSONTree: Equatable, CustomStringConvertible {
         }
         return out + "\""
     }
-}
 
-/// `<package root>`, from this file's path (`<root>/Tests/GeneratedModelsTests/…`).
-let packageRoot: URL = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    // MARK: Editing
+
+    /// A step of a path: an object's key or an array's index.
+    public enum Step: Sendable, ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
+        case key(String)
+        case index(Int)
+
+        public init(stringLiteral value: String) { self = .key(value) }
+        public init(integerLiteral value: Int) { self = .index(value) }
+    }
+
+    /// This value with `value` at a path of object keys and array indices.
+    public func replacing(_ path: [Step], with value: JSONTree) -> JSONTree {
+        guard let first = path.first else { return value }
+        let rest = Array(path.dropFirst())
+        switch (self, first) {
+        case let (.object(o), .key(key)):
+            var o = o
+            o[key] = (o[key] ?? .null).replacing(rest, with: value)
+            return .object(o)
+        case let (.array(a), .index(index)):
+            var a = a
+            a[index] = a[index].replacing(rest, with: value)
+            return .array(a)
+        default:
+            preconditionFailure("no \(first) in \(self)")
+        }
+    }
+}
