@@ -161,6 +161,8 @@ let package = Package(
             name: "CodatSandbox",
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
+                // Records are the runtime's `JSONValue` (SandboxJSON.swift).
+                "PayablesRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Sends the write webhooks to consumers, signed (Webhooks/WebhookDispatcher.swift).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CodatWebhooks",
