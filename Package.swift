@@ -161,6 +161,8 @@ let package = Package(
             name: "CodatSandbox",
             dependencies: [
                 "CodatSyncPayables", "CodatSyncPayablesV1", "OpenAPIDocument",
+                // Records are the runtime's `JSONValue` (SandboxJSON.swift).
+                "PayablesRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Sends the write webhooks to consumers, signed (Webhooks/WebhookDispatcher.swift).
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), "CodatWebhooks",
@@ -218,6 +220,25 @@ let package = Package(
         ),
         // Prints figures (lint vs a plain libyaml scan, peak memory); never run as a test.
         .executableTarget(name: "payables-bench", dependencies: ["OpenAPIDocument", "SDKGen", "CYAML"]),
+        // `startLoopbackApplication`: a test's own Hummingbird server on a free loopback port.
+        .target(
+            name: "LoopbackTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LoopbackTestSupport"
+        ),
+        // The Bill Pay layer against an in-process sandbox: its clock, delivery policy, companies.
+        .target(
+            name: "SandboxTestSupport",
+            dependencies: ["BillPay", "CodatSandbox", "PayablesRuntime"],
+            path: "Tests/SandboxTestSupport"
+        ),
+        // The guides' payloads (`seed-examples`) and `JSONTree`, a comparison of JSON in value with
+        // exact numbers (SDKGen's `LocatedJSON` keeps each number's text).
+        .target(name: "SeedExampleSupport", dependencies: ["SDKGen"], path: "Tests/SeedExampleSupport"),
         .testTarget(
             name: "SDKGenTests",
             // PayablesRuntime: built so that generated code can be type-checked against it.
@@ -232,7 +253,7 @@ let package = Package(
         // Generated models against the documents' own examples and real payloads.
         .testTarget(
             name: "GeneratedModelsTests",
-            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument"]
+            dependencies: ["CodatSyncPayables", "CodatSyncPayablesV1", "CodatWebhooks", "OpenAPIDocument", "SeedExampleSupport"]
         ),
         // The runtime's pieces (retries, encoding, pagination, redaction) over a scripted transport.
         .testTarget(
@@ -253,7 +274,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 // Hostile servers (redirects to another origin, endless bodies) beside the sandbox.
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), "LoopbackTestSupport",
                 // Both transports (`TransportParityTests`) and in-memory observability backends.
                 "PayablesAsyncHTTPClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -280,14 +301,14 @@ let package = Package(
             dependencies: [
                 "CodatSandbox", "OpenAPIDocument",
                 // The webhook consumers on loopback that receive and verify the sandbox's deliveries.
-                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"),
+                "CodatWebhooks", .product(name: "Hummingbird", package: "hummingbird"), "LoopbackTestSupport",
             ]
         ),
         // Payment runs against the sandbox, journaled in real SQLite files (kill and resume at every step).
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
-                "BillPay", "BillPaySQLite", "CodatSandbox",
+                "BillPay", "BillPaySQLite", "CodatSandbox", "SandboxTestSupport",
                 // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
                 "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
@@ -297,18 +318,17 @@ let package = Package(
         .testTarget(
             name: "PaymentRunPostgresTests",
             dependencies: [
-                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient",
+                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient", "SandboxTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "BillPayTests",
             dependencies: [
-                "BillPay", "CodatSandbox",
+                "BillPay", "CodatSandbox", "SandboxTestSupport", "SeedExampleSupport",
                 .product(name: "OpenAPIURLSession", package: "swift-openapi-urlsession"),
                 // A webhook endpoint on loopback that verifies the sandbox's deliveries (WebhookSettlementTests).
-                "CodatWebhooks", "CodatWebhooksHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "CodatWebhooks", "CodatWebhooksHummingbird",
             ]
         ),
     ],

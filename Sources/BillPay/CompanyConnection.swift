@@ -46,3 +46,44 @@ public enum CompanySelectionError: Error, Hashable, Sendable, CustomStringConver
         }
     }
 }
+
+extension CompanyConnection {
+    /// A company as both APIs list it.
+    struct Listed {
+        var id: String
+        var name: String?
+    }
+
+    /// Chooses `companyId` (default: the first company listed) and `connectionId` (default: the
+    /// company's first connection), through either API's client (`AsyncBillPay.connect`,
+    /// `SyncBillPay.connect`): `company` gets one by id, `firstCompany` lists the first,
+    /// `connections` lists a company's connections (id and platform name).
+    static func select(
+        companyId: String?, connectionId: String?,
+        company: (String) async throws -> Listed,
+        firstCompany: () async throws -> Listed?,
+        connections: (String) async throws -> [(id: String, platformName: String?)]
+    ) async throws -> CompanyConnection {
+        if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
+        let chosen: Listed
+        if let companyId {
+            chosen = try await company(companyId)
+        } else {
+            guard let first = try await firstCompany() else { throw CompanySelectionError.noCompanies }
+            chosen = first
+        }
+        let listed = try await connections(chosen.id)
+        let connection: (id: String, platformName: String?)
+        if let connectionId {
+            guard let match = listed.first(where: { $0.id == connectionId }) else {
+                throw CompanySelectionError.connectionNotFound(companyId: chosen.id, connectionId: connectionId)
+            }
+            connection = match
+        } else {
+            guard let first = listed.first else { throw CompanySelectionError.noConnections(companyId: chosen.id) }
+            connection = first
+        }
+        return CompanyConnection(companyId: chosen.id, companyName: chosen.name, connectionId: connection.id,
+                                 platformName: connection.platformName)
+    }
+}

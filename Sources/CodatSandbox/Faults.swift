@@ -197,15 +197,16 @@ struct FaultInjector: Sendable {
     }
 }
 
-/// A small seeded generator (SplitMix64): the same seed and requests give the same faults.
-struct SplitMix64: Sendable {
+/// A small seeded generator (SplitMix64): the same seed and requests give the same faults; tests
+/// use it for shuffles they can repeat.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -2,6 +2,7 @@ import BillPay
 import CodatSandbox
 import CodatSyncPayablesV1
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// The asynchronous solution end to end, against a sandbox over loopback: every change is a

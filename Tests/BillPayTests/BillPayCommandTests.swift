@@ -1,5 +1,6 @@
 import CodatSandbox
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// `billpay` run as a person would (the built binary, `BillPayBinary`): its command line, plan
@@ -122,6 +123,19 @@ final class BillPayCommandTests: XCTestCase {
         let syntax = try BillPayBinary.run(["run", broken.path])
         XCTAssertEqual(syntax.status, 65)
         XCTAssertTrue(syntax.stderr.contains("\(broken.path):3:14: expected ':' after the member name \"account\""), syntax.stderr)
+
+        // A key written twice is a syntax error at its second place (the generator config's reader);
+        // two names of one field (`bill`, `billId`) are a problem of the intent.
+        let twice = folder.appendingPathComponent("twice.jsonl")
+        try """
+            {"intent": "t-1", "bill": "b", "billId": "c", "account": "acc", "date": "2024-06-01"}
+            {"intent": "t-2", "bill": "b", "account": "acc", "date": "2024-06-01", "date": "2024-06-02"}
+            """.write(to: twice, atomically: true, encoding: .utf8)
+        let duplicate = try BillPayBinary.run(["run", twice.path])
+        XCTAssertEqual(duplicate.status, 65)
+        for expected in ["\(twice.path):1:32: field \"bill\" appears twice", "\(twice.path):2:72: the key 'date' is written twice in this object"] {
+            XCTAssertTrue(duplicate.stderr.contains(expected), "missing \(expected):\n\(duplicate.stderr)")
+        }
     }
 
     // MARK: Runs against a sandbox: JSON lines, exit statuses, the journal

@@ -2,6 +2,7 @@ import BillPay
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
+import SandboxTestSupport
 
 extension Campaign {
     /// The synchronous side: bills, the payment account, and payers over a journal.

@@ -2,6 +2,7 @@ import BillPay
 import CodatSandbox
 import CodatSyncPayablesV1
 import Foundation
+import SandboxTestSupport
 
 extension Campaign {
     /// The asynchronous side: bills, the payment account, and payers over a journal.

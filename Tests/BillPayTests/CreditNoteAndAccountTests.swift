@@ -1,6 +1,7 @@
 import BillPay
 import CodatSyncPayablesV1
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// Credit notes to create, and payment accounts to create, in the asynchronous API.

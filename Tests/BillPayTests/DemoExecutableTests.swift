@@ -1,5 +1,6 @@
 import CodatSandbox
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// `billpay demo`, the built binary run as a person would (`swift build --product billpay`

@@ -41,7 +41,7 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         sandbox.inject(.status(429, retryAfter: 0), on: .any, probability: 0.02)
 
         // Pass 1, process A: crashes (its tasks cancelled) after 40% of the intents.
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7) // CodatSandbox's
         let shuffled = (syncIntents + v1Intents).shuffled(using: &rng)
         let processA = await Campaign.runCounting(shuffled, concurrency: 8, stopAfter: shuffled.count * 2 / 5, payer: payer(try .files(in: directory)))
         var firstPass = processA.outcomes
@@ -137,18 +137,5 @@ final class ExactlyOnceCampaignTests: XCTestCase {
         XCTAssertGreaterThan(table.interruptedByRestart, 0, "the restart interrupted intents in flight")
         XCTAssertGreaterThan(table.unknownAfterFirstPass, 0, "some outcomes could only be known later (TimedOut)")
         XCTAssertGreaterThan(table.timedOutWritesLanded, 0, "some TimedOut writes landed later, and were found, not sent again")
-    }
-}
-
-/// A seeded generator for the shuffle (SplitMix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,6 +2,7 @@
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// The rules of `AtMostOnce.swift` one by one, through the synchronous API, against the sandbox

@@ -2,6 +2,7 @@
 import CodatSandbox
 import CodatSyncPayablesV1
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// The rules of `AtMostOnce.swift` through the asynchronous API, against the sandbox (which

@@ -1,6 +1,7 @@
 import BillPay
 import CodatSyncPayablesV1
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// Every bill payment and bill credit note of the guides, built through BillPay's API from

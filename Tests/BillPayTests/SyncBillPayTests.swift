@@ -1,6 +1,7 @@
 import BillPay
 import CodatSyncPayables
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// The synchronous solution: the simplified payment of one bill, the foreign-currency rule, the

@@ -2,6 +2,7 @@
 import CodatSandbox
 import CodatSyncPayables
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// The synchronous solution end to end, against a sandbox over loopback.

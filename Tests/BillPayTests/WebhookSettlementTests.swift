@@ -4,10 +4,7 @@ import CodatSyncPayablesV1
 import CodatWebhooks
 import CodatWebhooksHummingbird
 import Foundation
-import HTTPTypes
-import Hummingbird
-import Logging
-import ServiceLifecycle
+import SandboxTestSupport
 import XCTest
 
 /// Push handles settled by Codat's write webhooks (CODAT-FACTS §4: `{dataType}.write.successful`
@@ -44,38 +41,17 @@ final class WebhookSettlementTests: XCTestCase {
         }
     }
 
-    /// A webhook endpoint on loopback, as an application would run one: CodatWebhooks'
-    /// Hummingbird route and `WebhookReceiver` (verify, 401 when it fails; decode; deduplicate on
-    /// `webhook-id`; answer at once), whose handler hands write events to the inbox.
+    /// A webhook endpoint on loopback, as an application would run one: `CodatWebhookServer`
+    /// (CodatWebhooksHummingbird's route and `WebhookReceiver`: verify, 401 when it fails; decode;
+    /// deduplicate on `webhook-id`; answer at once), whose handler hands write events to the inbox.
     func startConsumer(secret: WebhookSecret, inbox: PushEventInbox, deliveries: Deliveries) async throws -> URL {
         let receiver = WebhookReceiver(verifier: WebhookVerifier(secret: secret)) { delivery in
             guard let write = delivery.event.write, let event = PushWriteEvent(write.webhook) else { return }
             deliveries.add(await inbox.receive(event))
         }
-        let router = Router()
-        router.addCodatWebhooks("/codat/webhooks", receiver: receiver) { deliveries.add($0) }
-        var logger = Logger(label: "billpay-webhook-consumer")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app, WebhookReceiverService(receiver: receiver)], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: configuration)
-        let runTask = Task {
-            try? await group.run()
-            portContinuation.finish()
-        }
-        addTeardownBlock {
-            await group.triggerGracefulShutdown()
-            await runTask.value
-        }
-        var port: Int?
-        for await value in ports {
-            port = value
-            break
-        }
-        return URL(string: "http://127.0.0.1:\(try XCTUnwrap(port))/codat/webhooks")!
+        let server = try await CodatWebhookServer.start(path: "/codat/webhooks", receiver: receiver) { deliveries.add($0) }
+        addTeardownBlock { await server.stop() }
+        return server.url
     }
 
     /// A sandbox (pushes settle after 300 ms), a consumer subscribed to it, and the Bill Pay layer

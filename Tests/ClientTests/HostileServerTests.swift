@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import LoopbackTestSupport
 import NIOCore
 import OpenAPIRuntime
 import OpenAPIURLSession

@@ -2,6 +2,7 @@ import CodatSyncPayables
 import Foundation
 import Hummingbird
 import Logging
+import LoopbackTestSupport
 import NIOCore
 import ServiceLifecycle
 import XCTest

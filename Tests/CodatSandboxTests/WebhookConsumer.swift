@@ -1,9 +1,8 @@
 import CodatWebhooks
 import Foundation
 import Hummingbird
-import Logging
+import LoopbackTestSupport
 import NIOCore
-import ServiceLifecycle
 import XCTest
 
 /// A webhook consumer on loopback for the sandbox's deliveries: it keeps every request it
@@ -50,28 +49,8 @@ final class LoopbackConsumer: Sendable {
             if delay > .zero { try await Task.sleep(for: delay) }
             return Response(status: .init(code: status))
         }
-        var logger = Logger(label: "webhook-consumer")
-        logger.logLevel = .critical
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { portContinuation.yield($0.localAddress?.port ?? 0) }, logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .seconds(2)
-        let group = ServiceGroup(configuration: configuration)
-        let runTask = Task {
-            try? await group.run()
-            portContinuation.finish()
-        }
-        test.addTeardownBlock {
-            await group.triggerGracefulShutdown()
-            await runTask.value
-        }
-        var port: Int?
-        for await value in ports {
-            port = value
-            break
-        }
-        return LoopbackConsumer(url: URL(string: "http://127.0.0.1:\(try XCTUnwrap(port))/webhooks")!, state: state)
+        let base = try await startLoopbackApplication(router, label: "webhook-consumer", test: test)
+        return LoopbackConsumer(url: base.appendingPathComponent("webhooks"), state: state)
     }
 }
 

@@ -1,5 +1,6 @@
 import CodatSyncPayablesV1 // re-exports PayablesRuntime's DateTime
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// `DateTime` keeps Codat's text exactly and gives the instant it names.

@@ -1,6 +1,7 @@
 import CodatSyncPayables
 import CodatSyncPayablesV1
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// Every request and response example of both documents decodes into the type the generated

@@ -1,4 +1,5 @@
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// The comparison the round-trip tests rely on is exact and has the documented leniencies only.

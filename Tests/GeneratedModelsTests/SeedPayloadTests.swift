@@ -1,62 +1,43 @@
 import CodatSyncPayablesV1
 import Foundation
+import SeedExampleSupport
 import XCTest
 
 /// The payloads of Codat's own guides (`../shared/fixtures/seed-examples`, listed by `index.json`)
 /// decode into the `CodatSyncPayablesV1` models and re-encode equal in value (see
 /// `JSONTree.difference`: exact `Decimal` numbers, `null` equal to a missing member).
 final class SeedPayloadTests: XCTestCase {
-    struct IndexEntry: Decodable {
-        var file: String
-        var seed: String
-        var line: Int
-        var section: String
-        var tabs: [String]
-        var title: String
-    }
-
     enum Model: String { case bill = "Bill", billPayment = "BillPayment", billCreditNote = "BillCreditNote" }
 
-    static let seedDirectory = packageRoot.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/seed-examples", isDirectory: true)
-
-    /// Which model a payload is, from its file name (the guides: a bill to pay, bill payments
-    /// for one or several bills, credit notes, and credit-note allocations, which are bill payments
-    /// linking a `Bill` and a `CreditNote`).
-    static func model(forFile file: String) -> Model? {
-        if file.contains("-bill-to-pay-") { return .bill }
-        if file.contains("-create-credit-note-") { return .billCreditNote }
-        if file.contains("-pay-single-bill-") || file.contains("-pay-multiple-bills-") || file.contains("-batch-payment-")
-            || file.contains("-allocate-credit-note-") { return .billPayment }
-        return nil
-    }
-
-    static func loadIndex() throws -> [IndexEntry] {
-        let data = try Data(contentsOf: seedDirectory.appendingPathComponent("index.json"))
-        return try JSONDecoder().decode([IndexEntry].self, from: data)
-    }
-
-    static func payload(_ file: String) throws -> Data {
-        try Data(contentsOf: seedDirectory.appendingPathComponent(file))
+    /// Which model a payload is (the guides: a bill to pay, bill payments for one or several
+    /// bills, credit notes, and credit-note allocations, which are bill payments linking a `Bill`
+    /// and a `CreditNote`).
+    static func model(of example: SeedExample) -> Model? {
+        switch example.kind {
+        case .billToPay: return .bill
+        case .createCreditNote: return .billCreditNote
+        case .paySingleBill, .payMultipleBills, .batchPayment, .allocateCreditNote: return .billPayment
+        case nil: return nil
+        }
     }
 
     func testIndexListsEveryPayload() throws {
-        let index = try Self.loadIndex()
+        let index = try SeedExample.index()
         let listed = Set(index.map(\.file))
-        let onDisk = Set(try FileManager.default.contentsOfDirectory(atPath: Self.seedDirectory.path).filter { $0 != "index.json" && $0.hasSuffix(".json") })
+        let onDisk = Set(try FileManager.default.contentsOfDirectory(atPath: SeedExample.folder.path).filter { $0 != "index.json" && $0.hasSuffix(".json") })
         XCTAssertEqual(listed, onDisk, "index.json lists exactly the payload files")
         XCTAssertEqual(listed.count, index.count, "no payload is listed twice")
         for entry in index {
-            XCTAssertNotNil(Self.model(forFile: entry.file), "\(entry.file) (\(entry.seed):\(entry.line), \(entry.section)) maps to a model")
+            XCTAssertNotNil(Self.model(of: entry), "\(entry.origin) maps to a model")
         }
     }
 
     func testSeedPayloadsRoundTrip() throws {
         var counts: [Model: Int] = [:]
-        for entry in try Self.loadIndex() {
-            guard let model = Self.model(forFile: entry.file) else { continue } // reported by testIndexListsEveryPayload
-            let where_ = "\(entry.file) (\(entry.seed):\(entry.line), \(entry.section)\(entry.tabs.isEmpty ? "" : " / " + entry.tabs.joined(separator: " / ")))"
-            let input = try Self.payload(entry.file)
+        for entry in try SeedExample.index() {
+            guard let model = Self.model(of: entry) else { continue } // reported by testIndexListsEveryPayload
+            let where_ = entry.origin
+            let input = try SeedExample.payload(entry.file)
             let output: Data
             do {
                 switch model {
@@ -84,7 +65,7 @@ final class SeedPayloadTests: XCTestCase {
     func testBillAmountStaysExact() throws {
         let exact = try XCTUnwrap(Decimal(string: "135.85", locale: Locale(identifier: "en_US_POSIX")))
         for file in ["seed-002-bill-to-pay-xero.json", "seed-003-bill-to-pay-xero.json"] {
-            let bill = try JSONDecoder().decode(Bill.self, from: try Self.payload(file))
+            let bill = try JSONDecoder().decode(Bill.self, from: try SeedExample.payload(file))
             XCTAssertEqual(bill.totalAmount, exact, file)
             XCTAssertEqual(bill.totalAmount.description, "135.85", file)
             XCTAssertEqual(bill.amountDue, exact, file)
@@ -101,7 +82,7 @@ final class SeedPayloadTests: XCTestCase {
     }
 
     func testBillPaymentAmountStaysExact() throws {
-        let payment = try JSONDecoder().decode(BillPayment.self, from: try Self.payload("seed-003-pay-single-bill-xero.json"))
+        let payment = try JSONDecoder().decode(BillPayment.self, from: try SeedExample.payload("seed-003-pay-single-bill-xero.json"))
         XCTAssertEqual(payment.totalAmount?.description, "135.85")
         XCTAssertEqual(payment.lines?.first?.amount.description, "135.85")
         XCTAssertEqual(payment.lines?.first?.links?.first?.amount?.description, "-135.85")

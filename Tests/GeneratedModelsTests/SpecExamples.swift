@@ -1,4 +1,5 @@
 import Foundation
+import SeedExampleSupport
 import OpenAPIDocument
 
 // Collects the request and response examples of a document. This file imports only

@@ -4,6 +4,7 @@ import CodatSyncPayables
 import Foundation
 import Logging
 import PayablesAsyncHTTPClient
+import SandboxTestSupport
 import XCTest
 
 // Real HTTP over loopback to an in-process sandbox, real SQLite files, a real PostgreSQL server.
@@ -13,37 +14,14 @@ import XCTest
 let runAPIKey = "payment-run-tests-key-81c2"
 let runAuthHeader = "Basic " + Data(runAPIKey.utf8).base64EncodedString()
 
+/// Waits on the sandbox clock (replay window, push delays, TimedOut all pass without waiting).
+let runDelivery = sandboxDelivery(maxSendRetryInterval: .milliseconds(200))
+
 let quietRunLogger: Logger = {
     var logger = Logger(label: "payment-run-tests")
     logger.logLevel = .warning
     return logger
 }()
-
-/// Reads retry quickly in tests (the documents' policy waits 500 ms first).
-let fastReadRetry = RetryConfiguration(
-    strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(50), maxElapsedTime: .seconds(30), exponent: 2),
-    statuses: StatusSet(codes: [408, 429], classes: [5]), retryConnectionErrors: true)
-
-/// Waits on the sandbox clock (replay window, push delays, TimedOut all pass without waiting).
-let runDelivery = DeliveryPolicy(
-    maxAttempts: 3, replayInterval: .seconds(1), inFlightInterval: .seconds(1), inFlightMaxWait: .seconds(60),
-    pushSettleTimeout: .seconds(600), timedOutSettleTime: .seconds(300), refreshTimeout: .seconds(120), clockSkew: .seconds(5),
-    pollInterval: .milliseconds(200),
-    sendRetry: RetryConfiguration(strategy: .backoff(initialInterval: .milliseconds(5), maxInterval: .milliseconds(200), maxElapsedTime: .seconds(30), exponent: 2),
-                                  statuses: StatusSet(codes: [429]), retryConnectionErrors: false, keyInProgressWait: .zero))
-
-let runPolling = PushPolling(initialInterval: .milliseconds(200), multiplier: 1.5, maxInterval: .seconds(5), timeout: .seconds(3600))
-
-/// The payment layer's clock on the sandbox's: waiting moves sandbox time forward.
-struct RunSandboxClock: PaymentClock {
-    let sandbox: CodatSandbox
-    func now() -> Date { sandbox.now }
-    func sleep(for duration: Duration) async throws {
-        try Task.checkCancellation()
-        sandbox.advanceClock(by: duration)
-        try await Task.sleep(for: .milliseconds(1))
-    }
-}
 
 func startRunSandbox(_ test: XCTestCase, extraBills: Int = 300, pushDelay: Duration = .milliseconds(300),
                      configure: (inout SandboxConfiguration) -> Void = { _ in }) async throws -> CodatSandbox {
@@ -54,22 +32,16 @@ func startRunSandbox(_ test: XCTestCase, extraBills: Int = 300, pushDelay: Durat
     return sandbox
 }
 
-func runCompany(_ sandbox: CodatSandbox, _ integration: SandboxIntegration = .xero) throws -> CompanyConnection {
-    let company = try XCTUnwrap(sandbox.company(integration), "no seeded \(integration) company")
-    return CompanyConnection(companyId: company.id, companyName: company.name, connectionId: try XCTUnwrap(company.connectionId),
-                             platformName: integration.platformName)
-}
-
 /// A synchronous client whose requests pass `limiter` (nil: none, to test the check).
 func limitedSyncClient(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?, attemptTimeout: Duration = .seconds(5)) -> CodatSyncPayables.Client {
     CodatSyncPayables.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: PayablesAsyncHTTPClient.transport(),
                              middlewares: limiter.map { [$0] } ?? [],
-                             options: ClientOptions(retry: fastReadRetry, attemptTimeout: attemptTimeout, logger: quietRunLogger))
+                             options: ClientOptions(retry: fastRetry, attemptTimeout: attemptTimeout, logger: quietRunLogger))
 }
 
 func syncBillPay(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter?) throws -> SyncBillPay {
-    SyncBillPay(client: limitedSyncClient(sandbox, limiter: limiter), company: try runCompany(sandbox), delivery: runDelivery,
-                clock: RunSandboxClock(sandbox: sandbox))
+    SyncBillPay(client: limitedSyncClient(sandbox, limiter: limiter), company: try connection(sandbox), delivery: runDelivery,
+                clock: SandboxPaymentClock(sandbox: sandbox))
 }
 
 /// A folder for one test's files, deleted at the end.

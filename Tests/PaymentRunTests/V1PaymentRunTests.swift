@@ -4,6 +4,7 @@ import CodatSandbox
 import CodatSyncPayablesV1
 import Foundation
 import PayablesAsyncHTTPClient
+import SandboxTestSupport
 import XCTest
 
 /// Payment runs through the asynchronous API: several bills of one supplier, a batch across
@@ -13,9 +14,9 @@ final class V1PaymentRunTests: XCTestCase {
     func v1BillPay(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter) throws -> AsyncBillPay {
         let client = CodatSyncPayablesV1.Client(serverURL: sandbox.baseURL, authHeader: runAuthHeader, transport: PayablesAsyncHTTPClient.transport(),
                                                 middlewares: [limiter],
-                                                options: ClientOptions(retry: fastReadRetry, attemptTimeout: .seconds(5), logger: quietRunLogger))
-        return AsyncBillPay(client: client, company: try runCompany(sandbox, .xero), polling: runPolling, delivery: runDelivery,
-                            clock: RunSandboxClock(sandbox: sandbox))
+                                                options: ClientOptions(retry: fastRetry, attemptTimeout: .seconds(5), logger: quietRunLogger))
+        return AsyncBillPay(client: client, company: try connection(sandbox, .xero), polling: sandboxPolling, delivery: runDelivery,
+                            clock: SandboxPaymentClock(sandbox: sandbox))
     }
 
     func testRunPaysSeveralBillsOfASupplierABatchAndOneBillOnce() async throws {

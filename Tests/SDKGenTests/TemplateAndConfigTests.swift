@@ -131,6 +131,13 @@ final class TemplateAndConfigTests: XCTestCase {
         XCTAssertEqual(json.position(of: "/ä~1b/1/c~0d"), .init(line: 1, column: 14))
         XCTAssertEqual(json.position(of: "/e/2"), .init(line: 2, column: 21))
         XCTAssertEqual(json.position(of: "/e/7/x"), .init(line: 2, column: 3), "an absent pointer: its closest written parent")
+        XCTAssertEqual(json.valuePosition(of: "/ä~1b"), .init(line: 1, column: 9), "a member's value, not its key")
+        XCTAssertEqual(json.valuePosition(of: "/e/7/x"), .init(line: 2, column: 8))
+        XCTAssertEqual(json.valuePosition(of: ""), .init(line: 1, column: 1))
+        // A JSON Lines line numbers from its own line; a surrogate pair is one scalar, a lone half U+FFFD.
+        let line = try LocatedJSON(data: Data("  {\"a\": \"\\ud83d\\ude00 \\ud83d\"}".utf8), firstLine: 7)
+        XCTAssertEqual(line.root, .object([.init(key: "a", value: .string("😀 \u{FFFD}"))]))
+        XCTAssertEqual(line.position(of: "/a"), .init(line: 7, column: 4))
         XCTAssertEqual(json.root, .object([
             .init(key: "ä/b", value: .array([.number("1"), .object([.init(key: "c~d", value: .string("é\n"))])])),
             .init(key: "e", value: .array([.bool(true), .null, .number("-1.5e3")])),
@@ -144,7 +151,8 @@ final class TemplateAndConfigTests: XCTestCase {
     }
 
     /// Both plugins compile the generator's own config files through symlinks and decode no
-    /// config of their own; the shared files need nothing but Foundation (all a plugin has).
+    /// config of their own; the shared files need nothing but Foundation (all a plugin has);
+    /// `billpay` compiles the JSON reader through a symlink too.
     func testThePluginsReadTheConfigWithTheGeneratorsOwnType() throws {
         let root = GoldenTests.packageRoot
         let shared = root.appendingPathComponent("Sources/SDKGen/Config/Shared")
@@ -161,6 +169,9 @@ final class TemplateAndConfigTests: XCTestCase {
             let imports = text.split(separator: "\n").filter { $0.hasPrefix("import ") }
             XCTAssertEqual(imports, ["import Foundation"], file)
         }
+        // `billpay` reads payment plans with the same reader (an executable cannot depend on SDKGen).
+        let planReader = root.appendingPathComponent("Sources/billpay/Run/LocatedJSON.swift")
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: planReader.path), "../../SDKGen/Config/Shared/LocatedJSON.swift")
     }
 
     // MARK: The built binary

@@ -42,29 +42,14 @@ public struct SyncBillPay: Sendable {
     public static func connect(client: CodatSyncPayables.Client, companyId: String? = nil, connectionId: String? = nil,
                                delivery: DeliveryPolicy = DeliveryPolicy(), journal: PaymentJournal = .shared,
                                clock: any PaymentClock = SystemPaymentClock()) async throws -> SyncBillPay {
-        if companyId == nil, let connectionId { throw CompanySelectionError.connectionWithoutCompany(connectionId: connectionId) }
-        let company: Company
-        if let companyId {
-            company = try await client.companies.get(companyId: companyId)
-        } else {
-            guard let first = try await client.companies.list(page: 1, pageSize: 1).results?.first else {
-                throw CompanySelectionError.noCompanies
-            }
-            company = first
-        }
-        let connections = try await client.connections.listAll(companyId: company.id).collect()
-        let connection: Connection
-        if let connectionId {
-            guard let match = connections.first(where: { $0.id == connectionId }) else {
-                throw CompanySelectionError.connectionNotFound(companyId: company.id, connectionId: connectionId)
-            }
-            connection = match
-        } else {
-            guard let first = connections.first else { throw CompanySelectionError.noConnections(companyId: company.id) }
-            connection = first
-        }
-        let selected = CompanyConnection(companyId: company.id, companyName: company.name, connectionId: connection.id,
-                                         platformName: connection.platformName)
+        let selected = try await CompanyConnection.select(
+            companyId: companyId, connectionId: connectionId,
+            company: { id in
+                let company = try await client.companies.get(companyId: id)
+                return .init(id: company.id, name: company.name)
+            },
+            firstCompany: { try await client.companies.list(page: 1, pageSize: 1).results?.first.map { .init(id: $0.id, name: $0.name) } },
+            connections: { id in try await client.connections.listAll(companyId: id).collect().map { ($0.id, $0.platformName) } })
         return SyncBillPay(client: client, company: selected, delivery: delivery, journal: journal, clock: clock)
     }
 

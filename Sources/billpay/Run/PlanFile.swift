@@ -148,10 +148,8 @@ private struct PlanReader {
         let records: [[(text: String, line: Int, column: Int)]]
         do {
             records = try Self.csvRecords(text)
-        } catch let error as LocatedJSON.SyntaxError {
-            return problem(error.line, error.column, error.message)
         } catch {
-            return problem(nil, nil, "\(error)")
+            return problem(error.line, error.column, error.message)
         }
         guard let header = records.first else { return problem(1, nil, "is empty: expected a header line (\(Field.required.map(\.rawValue).joined(separator: ",")), ...)") }
         var columns: [Field?] = []
@@ -191,8 +189,15 @@ private struct PlanReader {
         }
     }
 
+    /// Where a CSV text cannot be read as CSV.
+    struct CSVSyntaxError: Error {
+        let line: Int
+        let column: Int
+        let message: String
+    }
+
     /// The records of a CSV text, each field with the line and column it starts at.
-    static func csvRecords(_ text: String) throws -> [[(text: String, line: Int, column: Int)]] {
+    static func csvRecords(_ text: String) throws(CSVSyntaxError) -> [[(text: String, line: Int, column: Int)]] {
         var records: [[(text: String, line: Int, column: Int)]] = []
         var record: [(text: String, line: Int, column: Int)] = []
         var field = ""
@@ -244,16 +249,16 @@ private struct PlanReader {
                 wasQuoted = true
                 column += 1
             case "\"":
-                throw LocatedJSON.SyntaxError(line: line, column: column, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
+                throw CSVSyntaxError(line: line, column: column, message: "a quote inside an unquoted field (quote the whole field and double the quote)")
             default:
                 if wasQuoted {
-                    throw LocatedJSON.SyntaxError(line: line, column: column, message: "text after a closing quote (a field is either quoted or not)")
+                    throw CSVSyntaxError(line: line, column: column, message: "text after a closing quote (a field is either quoted or not)")
                 }
                 field.unicodeScalars.append(scalar)
                 column += 1
             }
         }
-        if quoted { throw LocatedJSON.SyntaxError(line: fieldLine, column: fieldColumn, message: "a quoted field is never closed") }
+        if quoted { throw CSVSyntaxError(line: fieldLine, column: fieldColumn, message: "a quoted field is never closed") }
         if !field.isEmpty || !record.isEmpty {
             endField()
             records.append(record)
@@ -263,97 +268,103 @@ private struct PlanReader {
 
     // MARK: JSON (an array of objects, `{"intents": [...]}`, or JSON Lines: one object a line)
 
+    mutating func problem(at position: LocatedJSON.Position, _ message: String) {
+        problem(position.line, position.column, message)
+    }
+
     mutating func readJSON(_ text: String) {
         // JSON Lines: by its extension, or an object on the first line that parses alone.
         let lower = path.lowercased()
         let firstLine = text.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
         let looksLikeLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-            || (firstLine?.trimmingCharacters(in: .whitespaces).first == "{" && (try? LocatedJSON.parse(String(firstLine!))) != nil
-                && (try? LocatedJSON.parse(text)) == nil)
+            || (firstLine?.trimmingCharacters(in: .whitespaces).first == "{" && (try? LocatedJSON(data: Data(firstLine!.utf8))) != nil
+                && (try? LocatedJSON(data: Data(text.utf8))) == nil)
         if looksLikeLines {
             for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard !line.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { continue }
                 do {
-                    row(try LocatedJSON.parse(String(line), startLine: offset + 1))
-                } catch let error as LocatedJSON.SyntaxError {
-                    problem(error.line, error.column, error.message)
+                    let json = try LocatedJSON(data: Data(line.utf8), firstLine: offset + 1)
+                    row(json.root, at: "", in: json)
                 } catch {
-                    problem(offset + 1, nil, "\(error)")
+                    problem(at: error.position, error.message)
                 }
             }
             return
         }
         let document: LocatedJSON
         do {
-            document = try LocatedJSON.parse(text)
-        } catch let error as LocatedJSON.SyntaxError {
-            return problem(error.line, error.column, error.message)
+            document = try LocatedJSON(data: Data(text.utf8))
         } catch {
-            return problem(nil, nil, "\(error)")
+            return problem(at: error.position, error.message)
         }
-        switch document {
-        case let .array(rows, _, _):
-            rows.forEach { row($0) }
-        case let .object(members, line, column):
+        switch document.root {
+        case let .array(rows):
+            for (index, value) in rows.enumerated() { row(value, at: "/\(index)", in: document) }
+        case let .object(members):
             guard let intents = members.first(where: { $0.key == "intents" }) else {
-                return problem(line, column, "expected an array of intents, or an object with \"intents\": [...]")
+                return problem(at: document.valuePosition(of: ""), "expected an array of intents, or an object with \"intents\": [...]")
             }
-            guard case let .array(rows, _, _) = intents.value else {
-                return problem(intents.value.line, intents.value.column, "\"intents\" must be an array, not \(intents.value.kind)")
+            guard case let .array(rows) = intents.value else {
+                return problem(at: document.valuePosition(of: "/intents"), "\"intents\" must be an array, not \(intents.value.kindName)")
             }
-            rows.forEach { row($0) }
+            for (index, value) in rows.enumerated() { row(value, at: "/intents/\(index)", in: document) }
         default:
-            problem(document.line, document.column, "expected an array of intents, not \(document.kind)")
+            problem(at: document.valuePosition(of: ""), "expected an array of intents, not \(document.root.kindName)")
         }
     }
 
-    mutating func row(_ json: LocatedJSON) {
-        guard case let .object(members, line, column) = json else {
-            return problem(json.line, json.column, "an intent must be an object, not \(json.kind)")
+    /// One intent: `json`, the value at `pointer` of `file`.
+    mutating func row(_ json: LocatedJSON.Value, at pointer: String, in file: LocatedJSON) {
+        let start = file.valuePosition(of: pointer)
+        guard case let .object(members) = json else {
+            return problem(at: start, "an intent must be an object, not \(json.kindName)")
         }
         var values: [Field: Value] = [:]
         var bad = false
         for member in members {
+            let memberPointer = pointer + "/" + LocatedJSON.escape(member.key)
             guard let field = Field(name: member.key) else {
-                problem(member.line, member.column, "unknown field \"\(member.key)\" (known: \(Field.allCases.map(\.rawValue).joined(separator: ", ")))")
+                problem(at: file.position(of: memberPointer), "unknown field \"\(member.key)\" (known: \(Field.allCases.map(\.rawValue).joined(separator: ", ")))")
                 bad = true
                 continue
             }
+            // `bill` and `billId` name the same field (a key written twice is a syntax error).
             if values[field] != nil {
-                problem(member.line, member.column, "field \"\(field.rawValue)\" appears twice")
+                problem(at: file.position(of: memberPointer), "field \"\(field.rawValue)\" appears twice")
                 bad = true
             }
-            func scalar(_ value: LocatedJSON) -> String? {
+            func scalar(_ value: LocatedJSON.Value) -> String? {
                 switch value {
-                case let .string(text, _, _): return text
-                case let .number(text, _, _): return text
+                case let .string(text): return text
+                case let .number(text): return text
                 default: return nil
                 }
             }
+            let at = file.valuePosition(of: memberPointer)
             switch member.value {
             case .null:
                 continue
-            case let .bool(flag, line, column) where field == .batch:
-                values[field] = Value(texts: [flag ? "true" : "false"], isList: false, line: line, column: column)
-            case let .array(elements, _, _) where field == .bill || field == .amount || field == .creditNote:
+            case let .bool(flag) where field == .batch:
+                values[field] = Value(texts: [flag ? "true" : "false"], isList: false, line: at.line, column: at.column)
+            case let .array(elements) where field == .bill || field == .amount || field == .creditNote:
                 let texts = elements.compactMap(scalar)
                 guard texts.count == elements.count else {
-                    problem(member.value.line, member.value.column, "\"\(field.rawValue)\" must list strings or numbers")
+                    problem(at: at, "\"\(field.rawValue)\" must list strings or numbers")
                     bad = true
                     continue
                 }
-                values[field] = Value(texts: texts, isList: true, line: member.value.line, column: member.value.column)
+                values[field] = Value(texts: texts, isList: true, line: at.line, column: at.column)
             default:
                 guard let text = scalar(member.value) else {
-                    problem(member.value.line, member.value.column, "\"\(field.rawValue)\" must be a string\(field == .amount ? " or a number" : ""), not \(member.value.kind)")
+                    problem(at: at, "\"\(field.rawValue)\" must be a string\(field == .amount ? " or a number" : ""), not \(member.value.kindName)")
                     bad = true
                     continue
                 }
-                values[field] = Value(texts: [text], isList: false, line: member.value.line, column: member.value.column)
+                values[field] = Value(texts: [text], isList: false, line: at.line, column: at.column)
             }
         }
         if bad { return }
-        intent(values, line: line, column: column)
+        intent(values, line: start.line, column: start.column)
     }
 
     // MARK: Checking one row

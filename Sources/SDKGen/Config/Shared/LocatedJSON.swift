@@ -1,10 +1,12 @@
 import Foundation
 
-// Shared with the plugins through symlinks (Plugins/*/Shared): Foundation only.
+// Foundation only: shared through symlinks with the plugins (Plugins/*/Shared, the generator
+// config) and with `billpay` (Sources/billpay/Run/LocatedJSON.swift, payment plan files).
 
 /// A JSON file read into plain values, with where each key and value is written (by JSON
-/// pointer), so that a config error can say `file:line:column`. A syntax error (or a key written
-/// twice in one object) says where the text goes wrong.
+/// pointer), so that an error about the file's content can say `file:line:column`. Numbers keep
+/// their text, so an amount becomes a `Decimal` exactly (never through a `Double`). A syntax
+/// error (or a key written twice in one object) says where the text goes wrong.
 public struct LocatedJSON: Sendable, Equatable {
     /// One JSON value; objects keep their written order.
     public indirect enum Value: Sendable, Equatable {
@@ -43,14 +45,27 @@ public struct LocatedJSON: Sendable, Equatable {
         public var column: Int
     }
 
-    /// An object member: where its key is written; an array element or the root: where its value starts.
-    public private(set) var positions: [String: Position] = [:]
+    /// Where each object member's key is written, by the member's pointer.
+    public private(set) var keyPositions: [String: Position] = [:]
+    /// Where each value starts (the root's pointer is ""), by pointer.
+    public private(set) var valuePositions: [String: Position] = [:]
 
-    /// The position of `pointer`, else of its closest written parent, else 1:1.
+    /// Where `pointer` is written (an object member: its key; an array element or the root: its
+    /// value), else its closest written parent, else 1:1.
     public func position(of pointer: String) -> Position {
         var current = pointer
         while true {
-            if let position = positions[current] { return position }
+            if let position = keyPositions[current] ?? valuePositions[current] { return position }
+            guard let slash = current.lastIndex(of: "/") else { return Position(line: 1, column: 1) }
+            current = String(current[..<slash])
+        }
+    }
+
+    /// Where the value at `pointer` starts, else its closest written parent, else 1:1.
+    public func valuePosition(of pointer: String) -> Position {
+        var current = pointer
+        while true {
+            if let position = valuePositions[current] { return position }
             guard let slash = current.lastIndex(of: "/") else { return Position(line: 1, column: 1) }
             current = String(current[..<slash])
         }
@@ -66,9 +81,10 @@ public struct LocatedJSON: Sendable, Equatable {
         public var position: Position
     }
 
-    /// Reads `data` as one JSON value (RFC 8259).
-    public init(data: Data) throws(SyntaxError) {
-        var scanner = Scanner(bytes: Array(data))
+    /// Reads `data` as one JSON value (RFC 8259); `firstLine` numbers its first line (a line of
+    /// a JSON Lines file).
+    public init(data: Data, firstLine: Int = 1) throws(SyntaxError) {
+        var scanner = Scanner(bytes: Array(data), line: firstLine)
         scanner.skipByteOrderMark()
         scanner.skipWhitespace()
         let value = try scanner.value(at: "", into: &self)
@@ -80,11 +96,14 @@ public struct LocatedJSON: Sendable, Equatable {
     private struct Scanner {
         let bytes: [UInt8]
         var index = 0
-        var line = 1
+        var line: Int
         var column = 1
         var depth = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], line: Int) {
+            self.bytes = bytes
+            self.line = line
+        }
 
         var atEnd: Bool { index >= bytes.count }
         var position: Position { Position(line: line, column: column) }
@@ -117,7 +136,7 @@ public struct LocatedJSON: Sendable, Equatable {
 
         mutating func value(at pointer: String, into map: inout LocatedJSON) throws(SyntaxError) -> Value {
             guard !atEnd else { throw error("expected a value, found the end of the file") }
-            if map.positions[pointer] == nil { map.positions[pointer] = position }
+            map.valuePositions[pointer] = position
             switch bytes[index] {
             case UInt8(ascii: "{"): return try object(at: pointer, into: &map)
             case UInt8(ascii: "["): return try array(at: pointer, into: &map)
@@ -147,9 +166,9 @@ public struct LocatedJSON: Sendable, Equatable {
                     throw SyntaxError(message: "the key '\(key)' is written twice in this object", position: keyPosition)
                 }
                 let member = pointer + "/" + LocatedJSON.escape(key)
-                map.positions[member] = keyPosition
+                map.keyPositions[member] = keyPosition
                 skipWhitespace()
-                try expect(UInt8(ascii: ":"), "':' after the key")
+                try expect(UInt8(ascii: ":"), "':' after the member name \"\(key)\"")
                 skipWhitespace()
                 members.append(Member(key: key, value: try value(at: member, into: &map)))
                 skipWhitespace()
@@ -207,19 +226,35 @@ public struct LocatedJSON: Sendable, Equatable {
                 case UInt8(ascii: "r"): scalars.append("\r")
                 case UInt8(ascii: "t"): scalars.append("\t")
                 case UInt8(ascii: "u"):
-                    var code: UInt32 = 0
-                    for _ in 0..<4 {
-                        guard !atEnd, let digit = Self.hexValue(bytes[index]) else { throw error("expected four hex digits after \\u") }
-                        code = code * 16 + digit
-                        advance()
+                    let code = try hexQuad()
+                    // A surrogate pair (`\ud83d\ude00`) is one scalar; a lone half reads as U+FFFD.
+                    if (0xD800...0xDBFF).contains(code), bytes[index...].starts(with: [UInt8(ascii: "\\"), UInt8(ascii: "u")]) {
+                        var after = self
+                        after.advance()
+                        after.advance()
+                        if let low = try? after.hexQuad(), (0xDC00...0xDFFF).contains(low) {
+                            self = after
+                            scalars.append(Unicode.Scalar(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)) ?? "\u{FFFD}")
+                            continue
+                        }
                     }
-                    // A surrogate pair's halves cannot be scalars on their own; a lone half reads as U+FFFD.
                     scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
                 default: throw error("unknown escape in a string")
                 }
             }
             flush()
             return String(scalars)
+        }
+
+        /// The four hex digits after `\u`, the scanner past them.
+        mutating func hexQuad() throws(SyntaxError) -> UInt32 {
+            var code: UInt32 = 0
+            for _ in 0..<4 {
+                guard !atEnd, let digit = Self.hexValue(bytes[index]) else { throw error("expected four hex digits after \\u") }
+                code = code * 16 + digit
+                advance()
+            }
+            return code
         }
 
         static func hexValue(_ byte: UInt8) -> UInt32? {

@@ -4,9 +4,10 @@ import Logging
 import ServiceLifecycle
 import XCTest
 
-/// Serves `router` on a free loopback port until the test ends; returns the base URL. For the
-/// small servers that misbehave on purpose (hostile redirects, endless bodies, lost answers).
-func startLoopbackApplication<Context: RequestContext>(
+/// Serves `router` on a free loopback port until `test` ends; returns the base URL. For the small
+/// servers of the tests: hostile ones (redirects, endless bodies, lost answers) and webhook
+/// consumers that record what the sandbox delivers.
+public func startLoopbackApplication<Context: RequestContext>(
     _ router: Router<Context>, label: String, test: XCTestCase
 ) async throws -> URL where Context.Source == ApplicationRequestContextSource {
     var logger = Logger(label: label)
