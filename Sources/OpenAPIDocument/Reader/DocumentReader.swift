@@ -262,7 +262,7 @@ final class DocumentReader {
         }
         var holders: [NodeRef] = [n]
         // A target met twice is a cycle: reported at the `$ref` that leads to it the second time.
-        var targets: Set<NodeRef> = [firstTarget]
+        var targets: [NodeRef] = [firstTarget]
         var current = firstTarget
         var lastRef = (text: firstText, node: firstRefNode)
         func fail() -> Resolved<T>? {
@@ -279,10 +279,11 @@ final class DocumentReader {
             }
             holders.append(current)
             guard let text = string(next, "$ref"), let target = resolveReference(text, at: next) else { return fail() }
-            guard targets.insert(target).inserted else {
+            guard !targets.contains(target) else {
                 error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", next)
                 return fail()
             }
+            targets.append(target)
             lastRef = (text, next)
             current = target
         }

@@ -41,8 +41,7 @@ public struct YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             var builder = TreeBuilder(file: file, limits: limits, input: buffer)
             builder.run()
-            builder.tree.finish()
-            return Result(tree: builder.tree, diagnostics: builder.diagnostics, complete: builder.complete)
+            return Result(tree: YAMLTree(builder.tree), diagnostics: builder.diagnostics, complete: builder.complete)
         }
     }
 }
@@ -68,7 +67,7 @@ private struct TreeBuilder {
     let file: String
     let limits: YAMLParser.Limits
     let input: UnsafeBufferPointer<UInt8>
-    var tree = YAMLTree()
+    var tree = YAMLTree.Parts()
     var diagnostics: [Diagnostic] = []
     var complete = true
 

@@ -42,21 +42,46 @@ public struct YAMLTree: Sendable {
         var position: Int32 = -1
     }
 
-    var records: [Record] = []
-    /// Scalar texts, each distinct one once: two scalars have the same text exactly when they
-    /// have the same index (`Record.first`).
-    var scalars = ScalarTable()
-    var children: [Int32] = []
-    public private(set) var root: YAMLNodeID?
-    /// The scalar index of the text `$ref` (-1 when no scalar in the file is `$ref`).
-    private(set) var refKey: Int32 = -1
+    /// What the parser fills in.
+    struct Parts {
+        var records: [Record] = []
+        /// Scalar texts, each distinct one once: two scalars have the same text exactly when they
+        /// have the same index (`Record.first`).
+        var scalars = ScalarTable()
+        var children: [Int32] = []
+        var root: YAMLNodeID?
 
-    init() {}
+        mutating func setRoot(_ id: YAMLNodeID) { root = id }
+    }
 
-    /// Called once the tree is built.
-    mutating func finish() { refKey = scalars.index(of: "$ref") ?? -1 }
+    /// The finished tree is immutable and shared: a copy of a `YAMLTree` is one reference, which
+    /// matters because the reader takes a file's tree for every node it reads.
+    final class Storage: Sendable {
+        let records: [Record]
+        let scalars: ScalarTable
+        let children: [Int32]
+        let root: YAMLNodeID?
+        /// The scalar index of the text `$ref` (-1 when no scalar in the file is `$ref`).
+        let refKey: Int32
 
-    mutating func setRoot(_ id: YAMLNodeID) { root = id }
+        init(_ parts: Parts) {
+            records = parts.records
+            scalars = parts.scalars
+            children = parts.children
+            root = parts.root
+            refKey = parts.scalars.index(of: "$ref") ?? -1
+        }
+    }
+
+    let storage: Storage
+
+    init(_ parts: Parts) { storage = Storage(parts) }
+
+    @inline(__always) var records: [Record] { storage.records }
+    @inline(__always) var scalars: ScalarTable { storage.scalars }
+    @inline(__always) var children: [Int32] { storage.children }
+    @inline(__always) var refKey: Int32 { storage.refKey }
+    public var root: YAMLNodeID? { storage.root }
 
     public var nodeCount: Int { records.count }
 
