@@ -240,17 +240,15 @@ struct ScalarTable: Sendable {
     /// The bytes of every string, back to back; string `i` is `bytes[starts[i]..<starts[i + 1]]`.
     private var bytes: [UInt8] = []
     private var starts: [Int32] = [0]
-    /// Power-of-two sized; each slot holds a string index, or -1.
-    private var slots: [Int32] = []
-    /// Each string's hash, so that growing the table does not hash again.
-    private var hashes: [UInt32] = []
+    /// Power-of-two sized; each slot holds a string's hash (high 32 bits) and index + 1 (low
+    /// 32 bits), or 0: one load per probe, since the table is too big to stay in cache.
+    private var slots: [UInt64] = []
 
     var count: Int { strings.count }
 
     mutating func reserveCapacity(_ distinct: Int) {
         let capacity = max(64, distinct)
         strings.reserveCapacity(capacity)
-        hashes.reserveCapacity(capacity)
         starts.reserveCapacity(capacity + 1)
         var size = 128
         while size < capacity * 2 { size <<= 1 }
@@ -264,17 +262,19 @@ struct ScalarTable: Sendable {
         let mask = slots.count - 1
         var slot = Int(hash) & mask
         while true {
-            let index = slots[slot]
-            if index < 0 { break }
-            if hashes[Int(index)] == hash && equals(Int(index), text) { return index }
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let index = Int32(truncatingIfNeeded: entry) - 1
+                if equals(Int(index), text) { return index }
+            }
             slot = (slot + 1) & mask
         }
         let index = Int32(strings.count)
         strings.append(String(decoding: text, as: UTF8.self))
-        hashes.append(hash)
         bytes.append(contentsOf: text)
         starts.append(Int32(bytes.count))
-        slots[slot] = index
+        slots[slot] = UInt64(hash) << 32 | UInt64(UInt32(index + 1))
         if strings.count * 2 > slots.count { rehash(slots.count * 2) }
         return index
     }
@@ -288,9 +288,12 @@ struct ScalarTable: Sendable {
             let mask = slots.count - 1
             var slot = Int(hash) & mask
             while true {
-                let index = slots[slot]
-                if index < 0 { return nil }
-                if hashes[Int(index)] == hash && equals(Int(index), utf8) { return index }
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let index = Int32(truncatingIfNeeded: entry) - 1
+                    if equals(Int(index), utf8) { return index }
+                }
                 slot = (slot + 1) & mask
             }
         }
@@ -316,12 +319,13 @@ struct ScalarTable: Sendable {
     }
 
     private mutating func rehash(_ size: Int) {
-        slots = [Int32](repeating: -1, count: size)
+        let old = slots
+        slots = [UInt64](repeating: 0, count: size)
         let mask = size - 1
-        for (index, hash) in hashes.enumerated() {
-            var slot = Int(hash) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(index)
+        for entry in old where entry != 0 {
+            var slot = Int(truncatingIfNeeded: entry >> 32) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
 
