@@ -129,14 +129,14 @@ public struct JSONSchema: Sendable {
         allOf = []
         oneOf = []
         anyOf = []
-        properties = []
+        properties = OrderedEntries()
         required = []
-        patternProperties = []
-        definitions = []
+        patternProperties = OrderedEntries()
+        definitions = OrderedEntries()
         prefixItems = []
         uniqueItems = false
-        otherKeywords = []
-        extensions = []
+        otherKeywords = OrderedEntries()
+        extensions = Extensions()
     }
 }
 
@@ -157,7 +157,9 @@ public struct SchemaReference: Sendable {
 /// referenced from many places is one id.
 public struct SchemaTable: Sendable {
     public internal(set) var all: [JSONSchema] = []
-    var idsByNode: [NodeRef: SchemaID] = [:]
+    /// Per file, per node index: the schema's index, or -1. Dense arrays, not a dictionary: every
+    /// schema node and every `$ref` target is looked up here, and hashing showed in profiles.
+    var idsByFile: [[Int32]] = []
 
     /// Borrowed, not copied: `schemas[id].ref` reads one field of a large struct.
     public subscript(id: SchemaID) -> JSONSchema {
@@ -167,7 +169,20 @@ public struct SchemaTable: Sendable {
     public var count: Int { all.count }
 
     /// The schema written at a node, if that node was read as a schema.
-    public func id(at node: NodeRef) -> SchemaID? { idsByNode[node] }
+    public func id(at node: NodeRef) -> SchemaID? {
+        let file = Int(node.file), index = Int(node.node.index)
+        guard file >= 0, file < idsByFile.count, index >= 0, index < idsByFile[file].count else { return nil }
+        let id = idsByFile[file][index]
+        return id < 0 ? nil : SchemaID(id)
+    }
+
+    /// Records that the schema `id` is written at `node`, in a file of `nodeCount` nodes.
+    mutating func setID(_ id: SchemaID, at node: NodeRef, nodeCount: Int) {
+        let file = Int(node.file)
+        while idsByFile.count <= file { idsByFile.append([]) }
+        if idsByFile[file].isEmpty { idsByFile[file] = [Int32](repeating: -1, count: nodeCount) }
+        idsByFile[file][Int(node.node.index)] = id.index
+    }
 
     /// Follows `$ref`s (a schema that is only a reference) to the schema that says something.
     /// Loops were reported when the document was read; here they just stop.

@@ -33,6 +33,12 @@ final class DocumentReader {
     /// Objects whose reading failed (already reported), so a second use does not report again.
     var failedReads: Set<NodeRef> = []
     private var pointerCache: [String: NodeRef?] = [:]
+    /// `#/...` references by file and text: most `$ref`s, so that each distinct one is parsed once.
+    private var localReferenceCache: [LocalReference: NodeRef?] = [:]
+    private struct LocalReference: Hashable {
+        let file: Int32
+        let text: String
+    }
     private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
     /// Defects read leniently (see Leniency.swift): message -> how often, and the first place in file order.
     var lenientReadings: [String: (count: Int, first: NodeRef)] = [:]
@@ -171,7 +177,7 @@ final class DocumentReader {
                 continue
             }
             let value = child(n, v)
-            if !nullIsRead.contains(key) && isNullReadAsAbsent(key, value) { continue }
+            if t.scalarTag(v) == .null && !nullIsRead.contains(key) && isNullReadAsAbsent(key, value) { continue }
             if body(key, value) { continue }
             if key.hasPrefix("x-") {
                 extensions.append(key, value)
@@ -238,7 +244,7 @@ final class DocumentReader {
     /// The `$ref` value node of a mapping, if it has one.
     func refNode(_ n: NodeRef) -> NodeRef? {
         let t = tree(n)
-        guard t.isMapping(n.node), let v = t.value(n.node, forKey: "$ref") else { return nil }
+        guard let v = t.refValue(n.node) else { return nil }
         return child(n, v)
     }
 
@@ -256,7 +262,7 @@ final class DocumentReader {
         }
         var holders: [NodeRef] = [n]
         // A target met twice is a cycle: reported at the `$ref` that leads to it the second time.
-        var targets: Set<NodeRef> = [firstTarget]
+        var targets: [NodeRef] = [firstTarget]
         var current = firstTarget
         var lastRef = (text: firstText, node: firstRefNode)
         func fail() -> Resolved<T>? {
@@ -273,10 +279,11 @@ final class DocumentReader {
             }
             holders.append(current)
             guard let text = string(next, "$ref"), let target = resolveReference(text, at: next) else { return fail() }
-            guard targets.insert(target).inserted else {
+            guard !targets.contains(target) else {
                 error("$ref '\(text)' is part of a reference cycle that never reaches \(typeName)", next)
                 return fail()
             }
+            targets.append(target)
             lastRef = (text, next)
             current = target
         }
@@ -314,6 +321,21 @@ final class DocumentReader {
     /// Resolves `file#/json/pointer` (either part optional) relative to the file holding `at`.
     /// Reports a problem at the `$ref` and returns nil when it leads nowhere.
     func resolveReference(_ text: String, at: NodeRef) -> NodeRef? {
+        // `#...` (with '#' its own Character): a fragment of this file, with no file part that could
+        // warn or fail; the answer then depends on the file and the text alone.
+        let utf8 = text.utf8
+        if utf8.first == UInt8(ascii: "#"), utf8.count == 1 || utf8[utf8.index(after: utf8.startIndex)] < 0x80 {
+            let key = LocalReference(file: at.file, text: text)
+            let result: NodeRef?
+            if let cached = localReferenceCache[key] {
+                result = cached
+            } else {
+                result = walk(fragment: String(text.dropFirst()), file: at.file)
+                localReferenceCache[key] = result
+            }
+            if result == nil { reportUnresolved(text, fragment: String(text.dropFirst()), file: at.file, at: at) }
+            return result
+        }
         let hash = fragmentStart(text, at: at)
         var filePart = String(text[..<(hash ?? text.endIndex)])
         let fragment = hash.map { String(text[text.index(after: $0)...]) } ?? ""

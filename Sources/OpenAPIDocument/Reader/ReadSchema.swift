@@ -2,10 +2,10 @@
 extension DocumentReader {
     /// The schema written at `n`, read once however many places use it.
     func schema(_ n: NodeRef) -> SchemaID {
-        if let id = schemas.idsByNode[n] { return id }
+        if let id = schemas.id(at: n) { return id }
         let id = SchemaID(Int32(schemas.all.count))
         schemas.all.append(JSONSchema(source: n))
-        schemas.idsByNode[n] = id
+        schemas.setID(id, at: n, nodeCount: tree(n).nodeCount)
         let body = readSchemaBody(n, id: id)
         schemas.all[Int(id.index)] = body
         return id
@@ -20,7 +20,7 @@ extension DocumentReader {
             return s
         }
         var nullableNode: NodeRef?
-        let ext = object(n, "a Schema object", nullIsRead: ["type"]) { key, v in
+        let ext = object(n, "a Schema object", nullIsRead: Self.schemaFieldsReadWhenNull) { key, v in
             switch key {
             case "$ref":
                 if let text = string(v, key) {
@@ -137,6 +137,9 @@ extension DocumentReader {
         }
         return s
     }
+
+    /// `type: null` is read by `readTypes` (3.1's null type, or a lenient reading).
+    static let schemaFieldsReadWhenNull: Set<String> = ["type"]
 
     private func readTypes(_ v: NodeRef) -> JSONTypeSet? {
         let t = tree(v)
@@ -269,17 +272,21 @@ extension DocumentReader {
     }
 
     private func reportReferenceLoops() {
+        // Each schema's `$ref` target (-1: none), read once without copying the (large) schemas.
+        let targets = schemas.all.withUnsafeBufferPointer { all in all.map { $0.ref?.target?.index ?? -1 } }
         // 0 = unvisited, 1 = on the current chain, 2 = done.
-        var state = [UInt8](repeating: 0, count: schemas.all.count)
-        for start in schemas.all.indices where state[start] == 0 && schemas.all[start].ref?.target != nil {
-            var chain: [Int] = []
+        var state = [UInt8](repeating: 0, count: targets.count)
+        var chain: [Int] = []
+        for start in targets.indices where state[start] == 0 && targets[start] >= 0 {
+            chain.removeAll(keepingCapacity: true)
             var current = start
             var reachedSchema = false
             while state[current] == 0 {
                 state[current] = 1
                 chain.append(current)
-                guard let next = schemas.all[current].ref?.target else { reachedSchema = true; break }
-                current = Int(next.index)
+                let next = targets[current]
+                guard next >= 0 else { reachedSchema = true; break }
+                current = Int(next)
             }
             if !reachedSchema && state[current] == 1 {
                 // `current` is on this chain: everything from it on is a loop.

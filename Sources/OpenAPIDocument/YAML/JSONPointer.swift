@@ -29,6 +29,7 @@ public enum JSONPointer {
 
     /// Splits a fragment (the part after `#`) into unescaped components.
     public static func components(ofFragment fragment: String) throws(ParseError) -> [String] {
+        if let components = plainASCIIComponents(fragment) { return components }
         let decoded = try percentDecode(fragment)
         if decoded.isEmpty { return [] }
         guard decoded.first == "/" else { throw .notAbsolute(decoded) }
@@ -48,6 +49,31 @@ public enum JSONPointer {
                 }
             }
             return out
+        }
+    }
+
+    /// The common case (`/components/schemas/Bill`) split on bytes: an absolute pointer in ASCII
+    /// with no `%` or `~`. Nil for anything else, which the general path above reads (non-ASCII text
+    /// is split by Character there, where a combining mark can join a `/`).
+    private static func plainASCIIComponents(_ fragment: String) -> [String]? {
+        var fragment = fragment
+        return fragment.withUTF8 { bytes -> [String]? in
+            guard !bytes.isEmpty else { return [] }
+            guard bytes[0] == UInt8(ascii: "/") else { return nil }
+            var components: [String] = []
+            var start = 1
+            var i = 1
+            while i < bytes.count {
+                let b = bytes[i]
+                if b >= 0x80 || b == UInt8(ascii: "%") || b == UInt8(ascii: "~") { return nil }
+                if b == UInt8(ascii: "/") {
+                    components.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self))
+                    start = i + 1
+                }
+                i += 1
+            }
+            components.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]), as: UTF8.self))
+            return components
         }
     }
 

@@ -41,7 +41,7 @@ public struct YAMLParser {
         bytes.withUnsafeBufferPointer { buffer in
             var builder = TreeBuilder(file: file, limits: limits, input: buffer)
             builder.run()
-            return Result(tree: builder.tree, diagnostics: builder.diagnostics, complete: builder.complete)
+            return Result(tree: YAMLTree(builder.tree), diagnostics: builder.diagnostics, complete: builder.complete)
         }
     }
 }
@@ -67,7 +67,7 @@ private struct TreeBuilder {
     let file: String
     let limits: YAMLParser.Limits
     let input: UnsafeBufferPointer<UInt8>
-    var tree = YAMLTree()
+    var tree = YAMLTree.Parts()
     var diagnostics: [Diagnostic] = []
     var complete = true
 
@@ -76,13 +76,19 @@ private struct TreeBuilder {
     private var anchors: [String: Anchor] = [:]
     private var aliasExpansion = 0
     private var documents = 0
+    /// Per scalar text: the mapping (by `mappingStamp`) in which a key last had it, and that key.
+    private var keyStamps: [Int32] = []
+    private var firstKeys: [Int32] = []
+    private var mappingStamp: Int32 = 0
+    /// The scalar index of `<<` once a scalar has that text.
+    private var mergeKey: Int32 = -1
 
     init(file: String, limits: YAMLParser.Limits, input: UnsafeBufferPointer<UInt8>) {
         self.file = file
         self.limits = limits
         self.input = input
         tree.records.reserveCapacity(input.count / 20)
-        tree.scalars.reserveCapacity(input.count / 30)
+        tree.scalars.reserveCapacity(input.count / 256)
         tree.children.reserveCapacity(input.count / 20)
     }
 
@@ -130,12 +136,11 @@ private struct TreeBuilder {
             }
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
-            let text = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
+            let value = UnsafeBufferPointer(start: data.value, count: Int(data.length))
             let style = Self.style(data.style)
-            let tag = Self.resolveTag(data.tag, plain: style == .plain, value: UnsafeBufferPointer(start: data.value, count: Int(data.length)))
-            tree.scalars.append(text)
+            let tag = Self.resolveTag(data.tag, plain: style == .plain, value: value)
             let id = appendRecord(.init(kind: .scalar, style: style, tag: tag, line: line, column: column,
-                                        first: Int32(tree.scalars.count - 1), count: 0, parent: currentParent))
+                                        first: intern(value), count: 0, parent: currentParent))
             if let anchor = data.anchor { registerAnchor(anchor, node: id, size: 1, height: 0) }
             return attach(id, expandedSize: 1, height: 0, line: line, column: column)
         case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
@@ -196,9 +201,20 @@ private struct TreeBuilder {
     }
 
     private mutating func appendNull(line: UInt32, column: UInt32) -> Int32 {
-        tree.scalars.append("")
+        let empty = intern(UnsafeBufferPointer(start: nil, count: 0))
         return appendRecord(.init(kind: .scalar, style: .plain, tag: .null, line: line, column: column,
-                                  first: Int32(tree.scalars.count - 1), count: 0, parent: currentParent))
+                                  first: empty, count: 0, parent: currentParent))
+    }
+
+    /// The scalar index of a text (see `ScalarTable`), growing the per-text state of duplicate-key checks.
+    private mutating func intern(_ text: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let index = tree.scalars.intern(text)
+        if Int(index) == keyStamps.count {
+            keyStamps.append(0)
+            firstKeys.append(-1)
+            if mergeKey < 0, text.count == 2, text[0] == UInt8(ascii: "<"), text[1] == UInt8(ascii: "<") { mergeKey = index }
+        }
+        return index
     }
 
     /// Adds a finished node to the open collection, or makes it the root. The nesting limit is
@@ -247,8 +263,18 @@ private struct TreeBuilder {
 
     /// Applies merge keys (`<<`), reports duplicate keys with both locations, and stores the pairs.
     private mutating func finishMapping(_ frame: Frame) {
-        var entries = Array(pending[frame.childStart...])
-        if entries.count % 2 == 1 { entries.append(appendNull(line: tree.records[Int(frame.node)].line, column: tree.records[Int(frame.node)].column)) }
+        if (pending.count - frame.childStart) % 2 == 1 {
+            pending.append(appendNull(line: tree.records[Int(frame.node)].line, column: tree.records[Int(frame.node)].column))
+        }
+        if !hasMergeKey(pending[frame.childStart...]) {
+            // The common case: the pairs are stored as written.
+            reportDuplicateKeys(pending[frame.childStart...])
+            tree.records[Int(frame.node)].first = Int32(tree.children.count)
+            tree.records[Int(frame.node)].count = Int32(pending.count - frame.childStart)
+            tree.children.append(contentsOf: pending[frame.childStart...])
+            return
+        }
+        let entries = Array(pending[frame.childStart...])
 
         var explicit: [Int32] = []
         var merged: [Int32] = []
@@ -257,7 +283,7 @@ private struct TreeBuilder {
         while i < entries.count {
             let key = entries[i], value = entries[i + 1]
             let record = tree.records[Int(key)]
-            if record.kind == .scalar, record.style == .plain, tree.scalars[Int(record.first)] == "<<" {
+            if isMergeKey(record) {
                 hasMerge = true
                 merged.append(contentsOf: mergeSources(value))
             } else {
@@ -267,7 +293,7 @@ private struct TreeBuilder {
             i += 2
         }
 
-        reportDuplicateKeys(explicit)
+        reportDuplicateKeys(explicit[...])
         var result = explicit
         if hasMerge {
             var seen = Set<String>()
@@ -317,34 +343,43 @@ private struct TreeBuilder {
 
     private func scalarText(_ node: Int32) -> String? {
         let r = tree.records[Int(node)]
-        return r.kind == .scalar ? tree.scalars[Int(r.first)] : nil
+        return r.kind == .scalar ? tree.scalars.strings[Int(r.first)] : nil
     }
 
-    private mutating func reportDuplicateKeys(_ entries: [Int32]) {
-        let pairCount = entries.count / 2
-        guard pairCount > 1 else { return }
-        if pairCount <= 12 {
-            var i = 0
-            while i < entries.count {
-                if let a = scalarText(entries[i]) {
-                    var j = 0
-                    while j < i {
-                        if scalarText(entries[j]) == a { reportDuplicate(a, first: entries[j], second: entries[i]); break }
-                        j += 2
-                    }
+    /// A plain `<<` key.
+    private func isMergeKey(_ record: YAMLTree.Record) -> Bool {
+        record.kind == .scalar && record.first == mergeKey && record.style == .plain
+    }
+
+    private func hasMergeKey(_ entries: ArraySlice<Int32>) -> Bool {
+        guard mergeKey >= 0 else { return false }
+        var i = entries.startIndex
+        while i < entries.endIndex {
+            if isMergeKey(tree.records[Int(entries[i])]) { return true }
+            i += 2
+        }
+        return false
+    }
+
+    /// Reports each scalar key whose text an earlier key of the same mapping has, against the first
+    /// such key. Equal texts are equal scalar indexes; `keyStamps` marks the texts seen in this mapping.
+    private mutating func reportDuplicateKeys(_ entries: ArraySlice<Int32>) {
+        guard entries.count > 2 else { return }
+        mappingStamp += 1
+        var i = entries.startIndex
+        while i < entries.endIndex {
+            let key = entries[i]
+            let r = tree.records[Int(key)]
+            if r.kind == .scalar {
+                let text = Int(r.first)
+                if keyStamps[text] == mappingStamp {
+                    reportDuplicate(tree.scalars.strings[text], first: firstKeys[text], second: key)
+                } else {
+                    keyStamps[text] = mappingStamp
+                    firstKeys[text] = key
                 }
-                i += 2
             }
-        } else {
-            var seen: [String: Int32] = [:]
-            seen.reserveCapacity(pairCount)
-            var i = 0
-            while i < entries.count {
-                if let a = scalarText(entries[i]) {
-                    if let first = seen[a] { reportDuplicate(a, first: first, second: entries[i]) } else { seen[a] = entries[i] }
-                }
-                i += 2
-            }
+            i += 2
         }
     }
 

@@ -20,9 +20,10 @@ public enum YAMLNodeKind: UInt8, Sendable {
 }
 
 /// A parsed YAML (or JSON) document as flat arrays: nodes are indexes, children are
-/// contiguous runs in one array, scalars are strings in another. Aliases are shared
-/// node indexes (no copies), which keeps a billion-laughs document small while the
-/// parser bounds how far it would expand.
+/// contiguous runs in one array, scalars are strings in another, each distinct text once
+/// (`ScalarTable`), so that keys compare as integers. Aliases are shared node indexes (no
+/// copies), which keeps a billion-laughs document small while the parser bounds how far it
+/// would expand.
 public struct YAMLTree: Sendable {
     struct Record: Sendable {
         var kind: YAMLNodeKind
@@ -41,14 +42,46 @@ public struct YAMLTree: Sendable {
         var position: Int32 = -1
     }
 
-    var records: [Record] = []
-    var scalars: [String] = []
-    var children: [Int32] = []
-    public private(set) var root: YAMLNodeID?
+    /// What the parser fills in.
+    struct Parts {
+        var records: [Record] = []
+        /// Scalar texts, each distinct one once: two scalars have the same text exactly when they
+        /// have the same index (`Record.first`).
+        var scalars = ScalarTable()
+        var children: [Int32] = []
+        var root: YAMLNodeID?
 
-    init() {}
+        mutating func setRoot(_ id: YAMLNodeID) { root = id }
+    }
 
-    mutating func setRoot(_ id: YAMLNodeID) { root = id }
+    /// The finished tree is immutable and shared: a copy of a `YAMLTree` is one reference, which
+    /// matters because the reader takes a file's tree for every node it reads.
+    final class Storage: Sendable {
+        let records: [Record]
+        let scalars: ScalarTable
+        let children: [Int32]
+        let root: YAMLNodeID?
+        /// The scalar index of the text `$ref` (-1 when no scalar in the file is `$ref`).
+        let refKey: Int32
+
+        init(_ parts: Parts) {
+            records = parts.records
+            scalars = parts.scalars
+            children = parts.children
+            root = parts.root
+            refKey = parts.scalars.index(of: "$ref") ?? -1
+        }
+    }
+
+    let storage: Storage
+
+    init(_ parts: Parts) { storage = Storage(parts) }
+
+    @inline(__always) var records: [Record] { storage.records }
+    @inline(__always) var scalars: ScalarTable { storage.scalars }
+    @inline(__always) var children: [Int32] { storage.children }
+    @inline(__always) var refKey: Int32 { storage.refKey }
+    public var root: YAMLNodeID? { storage.root }
 
     public var nodeCount: Int { records.count }
 
@@ -62,7 +95,7 @@ public struct YAMLTree: Sendable {
     /// The scalar's text exactly as written (after YAML unescaping), or nil for a collection.
     @inline(__always) public func scalar(_ id: YAMLNodeID) -> String? {
         let r = records[Int(id.index)]
-        return r.kind == .scalar ? scalars[Int(r.first)] : nil
+        return r.kind == .scalar ? scalars.strings[Int(r.first)] : nil
     }
 
     public func scalarTag(_ id: YAMLNodeID) -> ScalarTag? {
@@ -101,9 +134,26 @@ public struct YAMLTree: Sendable {
 
     /// The value for a scalar key (compared by text), or nil.
     public func value(_ id: YAMLNodeID, forKey key: String) -> YAMLNodeID? {
-        for (k, v) in pairs(id) where scalar(k) == key { return v }
+        guard records[Int(id.index)].kind == .mapping, let index = scalars.index(of: key) else { return nil }
+        return value(id, forKeyScalar: index)
+    }
+
+    /// The value for the first key whose text is the scalar `index` (see `ScalarTable`), or nil.
+    func value(_ id: YAMLNodeID, forKeyScalar index: Int32) -> YAMLNodeID? {
+        let r = records[Int(id.index)]
+        guard r.kind == .mapping, index >= 0 else { return nil }
+        var i = Int(r.first)
+        let end = i + Int(r.count)
+        while i < end {
+            let key = records[Int(children[i])]
+            if key.first == index && key.kind == .scalar { return YAMLNodeID(children[i + 1]) }
+            i += 2
+        }
         return nil
     }
+
+    /// The value of a mapping's `$ref` key, or nil.
+    @inline(__always) func refValue(_ id: YAMLNodeID) -> YAMLNodeID? { value(id, forKeyScalar: refKey) }
 
     /// Follows unescaped JSON pointer components from `start`. `lookup` finds a mapping's value
     /// for a key (callers may index big mappings); sequence indexes must be canonical (`1`, not `01`).
@@ -165,7 +215,7 @@ public struct YAMLTree: Sendable {
         let r = records[Int(id.index)]
         switch r.kind {
         case .scalar:
-            let text = scalars[Int(r.first)]
+            let text = scalars.strings[Int(r.first)]
             switch r.tag {
             case .null: return .null
             case .bool: return .bool(text.first == "t" || text.first == "T")
@@ -178,6 +228,125 @@ public struct YAMLTree: Sendable {
         case .mapping:
             return .object(pairs(id).map { (scalar($0.key) ?? "", value($0.value)) })
         }
+    }
+}
+
+/// The distinct scalar texts of a tree, each stored once as a `String` and as bytes, found by
+/// their bytes through an open-addressing hash table: a document repeats a few hundred keys
+/// and values (`type`, `$ref`, `string`, ...) across most of its scalars, so most scalars need
+/// no new `String`, and equal texts get equal indexes.
+struct ScalarTable: Sendable {
+    private(set) var strings: [String] = []
+    /// The bytes of every string, back to back; string `i` is `bytes[starts[i]..<starts[i + 1]]`.
+    private var bytes: [UInt8] = []
+    private var starts: [Int32] = [0]
+    /// Power-of-two sized; each slot holds a string's hash (high 32 bits) and index + 1 (low
+    /// 32 bits), or 0: one load per probe, since the table is too big to stay in cache.
+    private var slots: [UInt64] = []
+
+    var count: Int { strings.count }
+
+    mutating func reserveCapacity(_ distinct: Int) {
+        let capacity = max(64, distinct)
+        strings.reserveCapacity(capacity)
+        starts.reserveCapacity(capacity + 1)
+        var size = 128
+        while size < capacity * 2 { size <<= 1 }
+        if slots.count < size { rehash(size) }
+    }
+
+    /// The index of `text`, adding it when new.
+    mutating func intern(_ text: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if slots.isEmpty { rehash(128) }
+        let hash = Self.hash(text)
+        let mask = slots.count - 1
+        var slot = Int(hash) & mask
+        while true {
+            let entry = slots[slot]
+            if entry == 0 { break }
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                let index = Int32(truncatingIfNeeded: entry) - 1
+                if equals(Int(index), text) { return index }
+            }
+            slot = (slot + 1) & mask
+        }
+        let index = Int32(strings.count)
+        strings.append(String(decoding: text, as: UTF8.self))
+        bytes.append(contentsOf: text)
+        starts.append(Int32(bytes.count))
+        slots[slot] = UInt64(hash) << 32 | UInt64(UInt32(index + 1))
+        if strings.count * 2 > slots.count { rehash(slots.count * 2) }
+        return index
+    }
+
+    /// The index of `text` when some scalar has that text.
+    func index(of text: String) -> Int32? {
+        guard !slots.isEmpty else { return nil }
+        var text = text
+        return text.withUTF8 { utf8 in
+            let hash = Self.hash(utf8)
+            let mask = slots.count - 1
+            var slot = Int(hash) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let index = Int32(truncatingIfNeeded: entry) - 1
+                    if equals(Int(index), utf8) { return index }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    private func equals(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(starts[index]), end = Int(starts[index + 1])
+        guard end - start == text.count else { return false }
+        if text.isEmpty { return true }
+        return bytes.withUnsafeBytes { stored in
+            let a = stored.baseAddress! + start, b = UnsafeRawPointer(text.baseAddress!)
+            var i = 0
+            while i + 8 <= text.count {
+                if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < text.count {
+                if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    private mutating func rehash(_ size: Int) {
+        let old = slots
+        slots = [UInt64](repeating: 0, count: size)
+        let mask = size - 1
+        for entry in old where entry != 0 {
+            var slot = Int(truncatingIfNeeded: entry >> 32) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
+        }
+    }
+
+    /// FNV-1a over 8-byte words, then mixed: fast, and good enough for a table that compares bytes.
+    private static func hash(_ text: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(text.count)
+        guard let base = text.baseAddress else { return UInt32(truncatingIfNeeded: h) }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= text.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < text.count {
+            h = (h ^ UInt64(text[i])) &* 0x0000_0100_0000_01b3
+            i += 1
+        }
+        h ^= h >> 32
+        h = h &* 0x9e37_79b9_7f4a_7c15
+        return UInt32(truncatingIfNeeded: h >> 32)
     }
 }
 
