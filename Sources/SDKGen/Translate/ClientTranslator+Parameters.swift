@@ -7,8 +7,8 @@ extension ModelTranslator {
     mutating func parameters(of op: SpecOperation, base: String, labels: inout NameRegistry) -> [ParameterDeclaration] {
         var merged: [Parameter] = []
         var positions: [String: Int] = [:]
-        for p in pathItemParameters(op) + op.parameters.map(\.value) {
-            let key = "\(p.location)\u{0}\(p.name)"
+        for p in pathItemParameters(op) + op.parameters.map({ $0.value }) {
+            let key = p.location.rawValue + "\u{0}" + p.name
             if let i = positions[key] { merged[i] = p } else { positions[key] = merged.count; merged.append(p) }
         }
         let parameters = merged.compactMap { parameter($0, base: base, labels: &labels) }
