@@ -135,21 +135,20 @@ public struct ModelTranslator {
 
     enum Shape { case object, stringEnum, oneOf, mergedAllOf }
 
-    func shape(_ id: SchemaID) -> Shape? { shape(of: schemas[id]) }
-
-    /// `shape` of a schema borrowed from the table (a `let` copy would retain every field).
-    private func shape(of s: borrowing JSONSchema) -> Shape? {
-        if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
-           s.types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
+    /// Schemas are read field by field (`schemas[id].oneOf`) here and below, never bound or passed
+    /// whole: a `JSONSchema` value is a copy of about twenty reference-counted fields.
+    func shape(_ id: SchemaID) -> Shape? {
+        if let values = schemas[id].enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
+           schemas[id].types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
             return .stringEnum
         }
-        if !s.oneOf.isEmpty || !s.anyOf.isEmpty {
-            return nullableWrapper(s) == nil ? .oneOf : nil
+        if !schemas[id].oneOf.isEmpty || !schemas[id].anyOf.isEmpty {
+            return nullableWrapper(id) == nil ? .oneOf : nil
         }
-        if !s.allOf.isEmpty {
-            return singleStructuralMember(s) == nil ? .mergedAllOf : nil
+        if !schemas[id].allOf.isEmpty {
+            return singleStructuralMember(id) == nil ? .mergedAllOf : nil
         }
-        if !s.properties.isEmpty { return .object }
+        if !schemas[id].properties.isEmpty { return .object }
         return nil
     }
 
@@ -161,25 +160,24 @@ public struct ModelTranslator {
     }
 
     /// `anyOf/oneOf: [X, {type: null}]` is just a nullable X.
-    private func nullableWrapper(_ s: JSONSchema) -> SchemaID? {
-        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
+    private func nullableWrapper(_ id: SchemaID) -> SchemaID? {
+        let members = schemas[id].oneOf.isEmpty ? schemas[id].anyOf : schemas[id].oneOf
         let nonNull = members.filter { schemas[schemas.resolved($0)].types != .null }
         return members.count == 2 && nonNull.count == 1 ? nonNull[0] : nil
     }
 
     /// The keywords that give a schema structure (anything beyond annotations).
-    private func isAnnotationOnly(_ id: SchemaID) -> Bool { Self.isAnnotationOnly(schemas[id]) }
-
-    private static func isAnnotationOnly(_ s: borrowing JSONSchema) -> Bool {
-        s.ref == nil && s.types.map { $0.subtracting(.null).isEmpty } ?? true && s.properties.isEmpty && s.allOf.isEmpty
-            && s.oneOf.isEmpty && s.anyOf.isEmpty && s.items == nil && s.enumValues == nil && s.additionalProperties == nil
-            && s.format == nil && s.constValue == nil
+    private func isAnnotationOnly(_ id: SchemaID) -> Bool {
+        schemas[id].ref == nil && schemas[id].types.map { $0.subtracting(.null).isEmpty } ?? true && schemas[id].properties.isEmpty
+            && schemas[id].allOf.isEmpty && schemas[id].oneOf.isEmpty && schemas[id].anyOf.isEmpty && schemas[id].items == nil
+            && schemas[id].enumValues == nil && schemas[id].additionalProperties == nil && schemas[id].format == nil
+            && schemas[id].constValue == nil
     }
 
     /// An `allOf` that only adds a description or nullability to one schema is that schema.
-    private func singleStructuralMember(_ s: JSONSchema) -> SchemaID? {
-        let structural = s.allOf.filter { !isAnnotationOnly($0) }
-        guard structural.count == 1, s.properties.isEmpty else { return nil }
+    private func singleStructuralMember(_ id: SchemaID) -> SchemaID? {
+        let structural = schemas[id].allOf.filter { !isAnnotationOnly($0) }
+        guard structural.count == 1, schemas[id].properties.isEmpty else { return nil }
         return structural[0]
     }
 
@@ -205,12 +203,12 @@ public struct ModelTranslator {
             if let name = overrides[current] { return TypeInfo(type: overrideType(name), nullable: nullable) }
             if let target = schemas[current].ref?.target {
                 current = target
-            } else if schemas[current].ref == nil, let member = singleStructuralMember(schemas[current]), shape(current) == nil {
+            } else if schemas[current].ref == nil, let member = singleStructuralMember(current), shape(current) == nil {
                 for m in schemas[current].allOf where isAnnotationOnly(m) { nullable = nullable || schemas[m].nullable }
                 wrappers.append(current)
                 current = member
             } else if schemas[current].ref == nil, !schemas[current].oneOf.isEmpty || !schemas[current].anyOf.isEmpty,
-                      let inner = nullableWrapper(schemas[current]) {
+                      let inner = nullableWrapper(current) {
                 nullable = true
                 wrappers.append(current)
                 current = inner
@@ -246,7 +244,7 @@ public struct ModelTranslator {
         typeDepth -= 1
         resolving.remove(current)
         if let wrapper = wrapperNames[current] {
-            declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(schemas[current]), deprecated: schemas[current].deprecated,
+            declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(current), deprecated: schemas[current].deprecated,
                                                             value: info.type)))
             return TypeInfo(type: .declared(wrapper), nullable: nullable)
         }
@@ -273,19 +271,19 @@ public struct ModelTranslator {
             return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         if types.rawValue.nonzeroBitCount > 1 {
-            if types == [.integer, .number] { return TypeInfo(type: .builtin(numberType(schemas[id])), nullable: nullable) }
+            if types == [.integer, .number] { return TypeInfo(type: .builtin(numberType(schemas[id].format)), nullable: nullable) }
             warn("a schema with several types (\(types)) has no single Swift type; it becomes JSONValue", schemas[id].source)
             return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         switch types {
-        case .string: return TypeInfo(type: .builtin(stringType(schemas[id])), nullable: nullable)
+        case .string: return TypeInfo(type: .builtin(stringType(schemas[id].format)), nullable: nullable)
         case .integer:
             switch schemas[id].format {
             case "int32": return TypeInfo(type: .builtin(.int32), nullable: nullable)
             case "int64": return TypeInfo(type: .builtin(.int64), nullable: nullable)
             default: return TypeInfo(type: .builtin(.int), nullable: nullable)
             }
-        case .number: return TypeInfo(type: .builtin(numberType(schemas[id])), nullable: nullable)
+        case .number: return TypeInfo(type: .builtin(numberType(schemas[id].format)), nullable: nullable)
         case .boolean: return TypeInfo(type: .builtin(.bool), nullable: nullable)
         case .array: return arrayType(schemas[id].items, hint: hint(), nullable: nullable)
         case .object: return objectType(schemas[id].additionalProperties, hint: hint(), nullable: nullable)
@@ -293,8 +291,8 @@ public struct ModelTranslator {
         }
     }
 
-    private func numberType(_ s: JSONSchema) -> BuiltinType {
-        switch s.format {
+    private func numberType(_ format: String?) -> BuiltinType {
+        switch format {
         case "decimal": return .decimal
         case "float": return .float
         default: return .double
@@ -303,8 +301,8 @@ public struct ModelTranslator {
 
     /// date-time and date: `DateTime` (tolerant, keeps the text); uuid, uri, byte and binary
     /// stay `String` inside JSON (exact round trip of ids and links; JSON cannot carry raw bytes).
-    private func stringType(_ s: JSONSchema) -> BuiltinType {
-        switch s.format {
+    private func stringType(_ format: String?) -> BuiltinType {
+        switch format {
         case "date-time", "date": return .dateTime
         default: return .string
         }
@@ -381,14 +379,13 @@ public struct ModelTranslator {
     }
 
     private mutating func buildDeclaration(_ id: SchemaID, name: SwiftName) -> TypeDeclaration? {
-        let s = schemas[id]
-        let doc = docComment(s)
+        let doc = docComment(id)
         switch shape(id) {
         case .stringEnum:
             var caseNames = NameRegistry(reserved: Naming.enumMembers)
             var cases: [EnumCase] = []
             var seenValues = Set<String>()
-            for value in s.enumValues ?? [] {
+            for value in schemas[id].enumValues ?? [] {
                 guard case let .string(text) = document.value(of: value), seenValues.insert(text).inserted else { continue }
                 let caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
                 let claimed = caseNames.claim(caseName)
@@ -397,11 +394,11 @@ public struct ModelTranslator {
                 }
                 cases.append(EnumCase(name: SwiftName(claimed), rawValue: text))
             }
-            return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases))
+            return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, cases: cases))
         case .object, .mergedAllOf:
-            return .structure(StructDeclaration(name: name, doc: doc, deprecated: s.deprecated, properties: properties(of: id, owner: name)))
+            return .structure(StructDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, properties: properties(of: id, owner: name)))
         case .oneOf:
-            return .oneOf(oneOfDeclaration(s, name: name, doc: doc))
+            return .oneOf(oneOfDeclaration(id, name: name, doc: doc))
         case nil:
             return nil
         }
@@ -574,8 +571,8 @@ public struct ModelTranslator {
         return out
     }
 
-    private mutating func oneOfDeclaration(_ s: JSONSchema, name: SwiftName, doc: [String]) -> OneOfDeclaration {
-        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
+    private mutating func oneOfDeclaration(_ id: SchemaID, name: SwiftName, doc: [String]) -> OneOfDeclaration {
+        let members = schemas[id].oneOf.isEmpty ? schemas[id].anyOf : schemas[id].oneOf
         var caseNames = NameRegistry(reserved: Naming.oneOfMembers)
         var cases: [OneOfCase] = []
         for (index, member) in members.enumerated() {
@@ -589,7 +586,7 @@ public struct ModelTranslator {
             case .dictionary: base = "object"
             }
             var values: [String] = []
-            if let discriminator = s.discriminator {
+            if let discriminator = schemas[id].discriminator {
                 let resolved = schemas.resolved(member)
                 values = discriminator.mapping.entries.filter { $0.value.schema.map(schemas.resolved) == resolved }.map(\.key)
                 if values.isEmpty, let ref = schemas[member].ref?.ref, let last = ref.split(separator: "/").last {
@@ -598,24 +595,25 @@ public struct ModelTranslator {
             }
             cases.append(OneOfCase(name: SwiftName(caseNames.claim(base)), type: info.type, discriminatorValues: values))
         }
-        return OneOfDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases, discriminator: s.discriminator?.propertyName)
+        return OneOfDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, cases: cases, discriminator: schemas[id].discriminator?.propertyName)
     }
 
     // MARK: Docs and diagnostics
 
     /// A property's own description, else that of the schema it refers to.
     private func propertyDoc(_ id: SchemaID) -> [String] {
-        let own = docComment(schemas[id])
-        return own.isEmpty ? docComment(schemas[schemas.resolved(id)]) : own
+        let own = docComment(id)
+        return own.isEmpty ? docComment(schemas.resolved(id)) : own
     }
 
-    func docComment(_ s: JSONSchema) -> [String] {
+    func docComment(_ id: SchemaID) -> [String] {
         var text = ""
-        if let title = s.title, !title.isEmpty { text += title }
-        if let description = s.description, !description.isEmpty, description != s.title {
+        let title = schemas[id].title
+        if let title, !title.isEmpty { text += title }
+        if let description = schemas[id].description, !description.isEmpty, description != title {
             text += text.isEmpty ? description : "\n\n" + description
         }
-        if let example = s.example {
+        if let example = schemas[id].example {
             text += (text.isEmpty ? "" : "\n\n") + "Example: `" + JSONText.compact(document.value(of: example)) + "`"
         }
         return Naming.docLines(text)
