@@ -357,24 +357,29 @@ extension Naming {
 
 /// Hands out unique names in the order asked, suffixing 2, 3, ... on collision.
 struct NameRegistry {
-    private var used: Set<String>
+    /// The names handed out. The reserved ones are looked up apart: a registry (one per struct,
+    /// enum and method) then never copies its reserved set to add to it.
+    private var used: Set<String> = []
     private let reserved: Set<String>
 
-    init(reserved: Set<String> = []) {
-        used = reserved
+    /// `capacity`: about how many names will be claimed (room made once, not grown step by step).
+    init(reserved: Set<String> = [], capacity: Int = 0) {
         self.reserved = reserved
+        used.reserveCapacity(capacity)
     }
 
     /// Whether `name` is one of the names this registry started with (not one it handed out).
     func isReserved(_ name: String) -> Bool { reserved.contains(name) }
 
+    private func isTaken(_ name: String) -> Bool { used.contains(name) || reserved.contains(name) }
+
     mutating func claim(_ base: String) -> String {
-        if !used.contains(base) {
+        if !isTaken(base) {
             used.insert(base)
             return base
         }
         var n = 2
-        while used.contains("\(base)\(n)") { n += 1 }
+        while isTaken("\(base)\(n)") { n += 1 }
         used.insert("\(base)\(n)")
         return "\(base)\(n)"
     }

@@ -106,8 +106,10 @@ public struct ModelTranslator {
         }
         var client = translateClient()
         drainQueue()
-        breakContainmentCycles()
+        // Every declaration's name was claimed from `names`: one index serves the cycle check and pagination.
+        declarationIndex.reserveCapacity(declarations.count)
         for (i, d) in declarations.enumerated() where declarationIndex[d.name] == nil { declarationIndex[d.name] = i }
+        breakContainmentCycles()
         addPagination(&client)
         var seen = Set<String>()
         let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
@@ -119,9 +121,36 @@ public struct ModelTranslator {
         "#" + jsonPointer(of: schemas[id].source)
     }
 
-    /// `document.location(of:).pointer` without the rest of a location (the file's path, line and column).
+    /// `document.location(of:).pointer` without the rest of a location (the file's path, line and
+    /// column), its keys escaped on bytes where they are ASCII (`JSONPointer.escape` reads
+    /// `Character`s: path keys, full of `/`, showed in profiles). A node in a sequence, or under a
+    /// key that is no scalar, is left to `YAMLTree.pointer`.
     private func jsonPointer(of node: NodeRef) -> String {
-        document.files[Int(node.file)].tree.pointer(node.node)
+        let tree = document.files[Int(node.file)].tree
+        var components: [String] = []
+        var current = node.node
+        while let parent = tree.parent(current) {
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return tree.pointer(node.node) }
+            components.append(Self.escapedPointerComponent(text))
+            current = parent
+        }
+        return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+    }
+
+    /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
+    static func escapedPointerComponent(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return JSONPointer.escape(text) }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "~"): out += [UInt8(ascii: "~"), UInt8(ascii: "0")]
+            case UInt8(ascii: "/"): out += [UInt8(ascii: "~"), UInt8(ascii: "1")]
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Types
@@ -382,7 +411,7 @@ public struct ModelTranslator {
         let doc = docComment(id)
         switch shape(id) {
         case .stringEnum:
-            var caseNames = NameRegistry(reserved: Naming.enumMembers)
+            var caseNames = NameRegistry(reserved: Naming.enumMembers, capacity: schemas[id].enumValues?.count ?? 0)
             var cases: [EnumCase] = []
             var seenValues = Set<String>()
             for value in schemas[id].enumValues ?? [] {
@@ -411,8 +440,7 @@ public struct ModelTranslator {
     /// become `indirect` and, if a cycle of structs remains, the properties along it are stored in
     /// an `Indirect` box (a private twin behind the public property, as for deprecated ones).
     private mutating func breakContainmentCycles() {
-        var index: [SwiftName: Int] = [:]
-        for (i, d) in declarations.enumerated() { index[d.name] = i }
+        let index = declarationIndex
         // Each declaration's edges, looked up by name once (Tarjan's algorithm asks for them more than once).
         let allEdges: [[Int]] = declarations.map {
             switch $0 {
@@ -548,7 +576,7 @@ public struct ModelTranslator {
         if case .schema = schemas[id].additionalProperties, !collected.isEmpty {
             warn("an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them)", schemas[id].source)
         }
-        var memberNames = NameRegistry(reserved: Naming.structMembers)
+        var memberNames = NameRegistry(reserved: Naming.structMembers, capacity: collected.count)
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
             let info = typeRef(schemaID, hint: owner.identifier + Naming.upperCamel(jsonName))
