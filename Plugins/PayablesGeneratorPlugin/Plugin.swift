@@ -62,13 +62,15 @@ extension GeneratorConfig {
     }
 }
 
-/// Runs `body`; a config error is also reported as a diagnostic at its file and line (Xcode
-/// shows it in place) before it stops the build with its full `file:line:column: error:` text.
-func reportingConfigErrors<T>(_ body: () throws -> T) throws -> T {
+/// Runs `body`; a config error is reported once, as a diagnostic at its file and line (Xcode
+/// shows it in place, the command line as `file:line: error: ...`), and the plugin exits with a
+/// failure status instead of throwing: SwiftPM would print a thrown error's text a second time
+/// (it adds nothing of its own once the plugin has emitted an error).
+func reportingConfigErrors<T>(_ body: () throws -> T) rethrows -> T {
     do {
         return try body()
     } catch let error as GeneratorConfig.ConfigError {
         Diagnostics.error(error.message, file: error.file, line: error.line)
-        throw error
+        exit(1)
     }
 }
