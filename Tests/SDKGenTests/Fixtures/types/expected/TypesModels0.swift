@@ -185,6 +185,72 @@ public enum LegacyStatus: Codable, Hashable, Sendable, RawRepresentable {
     }
 }
 
+/// Named members and any others (additionalProperties beside properties).
+public struct Extensible: Codable, Hashable, Sendable {
+    public var id: String
+    public var note: String?
+    /// The object's other members (the schema's `additionalProperties`), by JSON key.
+    public var additionalProperties: [String: Int]
+
+    public init(id: String, note: String? = nil, additionalProperties: [String: Int] = [:]) {
+        self.id = id
+        self.note = note
+        self.additionalProperties = additionalProperties
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id = "id"
+        case note = "note"
+    }
+
+    /// Decodes the members the schema names as the synthesized conformance would, and the
+    /// object's other keys into `additionalProperties`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        note = try container.decodeIfPresent(String.self, forKey: .note)
+        additionalProperties = try AnyCodingKey.additionalMembers(Int.self, in: decoder, skipping: CodingKeys.self)
+    }
+
+    /// Writes the members the schema names as the synthesized conformance would, then the others.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(note, forKey: .note)
+        try AnyCodingKey.encodeAdditionalMembers(additionalProperties, to: encoder, skipping: CodingKeys.self)
+    }
+}
+
+public struct OpenEnded: Codable, Hashable, Sendable {
+    public var additionalProperties: String?
+    /// The object's other members (the schema's `additionalProperties`), by JSON key.
+    public var additionalProperties2: [String: JSONValue]
+
+    public init(additionalProperties: String? = nil, additionalProperties2: [String: JSONValue] = [:]) {
+        self.additionalProperties = additionalProperties
+        self.additionalProperties2 = additionalProperties2
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case additionalProperties = "additionalProperties"
+    }
+
+    /// Decodes the members the schema names as the synthesized conformance would, and the
+    /// object's other keys into `additionalProperties2`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        additionalProperties = try container.decodeIfPresent(String.self, forKey: .additionalProperties)
+        additionalProperties2 = try AnyCodingKey.additionalMembers(JSONValue.self, in: decoder, skipping: CodingKeys.self)
+    }
+
+    /// Writes the members the schema names as the synthesized conformance would, then the others.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(additionalProperties, forKey: .additionalProperties)
+        try AnyCodingKey.encodeAdditionalMembers(additionalProperties2, to: encoder, skipping: CodingKeys.self)
+    }
+}
+
 public enum EverythingStatus: Codable, Hashable, Sendable, RawRepresentable {
     case open
     case paid
