@@ -47,11 +47,12 @@ struct GenerateSDKCommand: CommandPlugin {
     }
 }
 
-/// Reports a config error once, as a diagnostic at its file and line, and exits with a failure
-/// status: a thrown error's text would be printed a second time by SwiftPM (which adds nothing
-/// of its own once the plugin has emitted an error).
+/// Reports a config error once: a diagnostic at its file and line whose text is the located
+/// `file:line:column: error: ...` (SwiftPM's command line prints a plugin diagnostic's text
+/// without its place); then exits with a failure status, as a thrown error's text would be
+/// printed a second time (SwiftPM adds nothing of its own once the plugin has emitted an error).
 func stop(_ error: GeneratorConfig.ConfigError) -> Never {
-    Diagnostics.error(error.message, file: error.file, line: error.line)
+    Diagnostics.error(error.description, file: error.file, line: error.line)
     exit(1)
 }
 

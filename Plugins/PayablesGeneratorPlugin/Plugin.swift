@@ -62,15 +62,16 @@ extension GeneratorConfig {
     }
 }
 
-/// Runs `body`; a config error is reported once, as a diagnostic at its file and line (Xcode
-/// shows it in place, the command line as `file:line: error: ...`), and the plugin exits with a
-/// failure status instead of throwing: SwiftPM would print a thrown error's text a second time
-/// (it adds nothing of its own once the plugin has emitted an error).
+/// Runs `body`; a config error is reported once: a diagnostic at its file and line (Xcode shows
+/// it in place) whose text is the located `file:line:column: error: ...` (SwiftPM's command line
+/// prints a plugin diagnostic's text without its place). The plugin then exits with a failure
+/// status instead of throwing, which would print the text a second time (SwiftPM adds nothing
+/// of its own once the plugin has emitted an error).
 func reportingConfigErrors<T>(_ body: () throws -> T) rethrows -> T {
     do {
         return try body()
     } catch let error as GeneratorConfig.ConfigError {
-        Diagnostics.error(error.message, file: error.file, line: error.line)
+        Diagnostics.error(error.description, file: error.file, line: error.line)
         exit(1)
     }
 }
