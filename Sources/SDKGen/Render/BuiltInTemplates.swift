@@ -471,14 +471,14 @@ public struct {{{name}}}: Codable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
 {{#properties}}
 {{#optional}}
-        {{{storageName}}} = try container.decodeIfPresent({{#boxed}}Indirect<{{/boxed}}{{#type}}{{> typeRef}}{{/type}}{{#boxed}}>{{/boxed}}.self, forKey: .{{{storageName}}})
+        self.{{{storageName}}} = try container.decodeIfPresent({{#boxed}}Indirect<{{/boxed}}{{#type}}{{> typeRef}}{{/type}}{{#boxed}}>{{/boxed}}.self, forKey: .{{{storageName}}})
 {{/optional}}
 {{^optional}}
-        {{{storageName}}} = try container.decode({{#boxed}}Indirect<{{/boxed}}{{#type}}{{> typeRef}}{{/type}}{{#boxed}}>{{/boxed}}.self, forKey: .{{{storageName}}})
+        self.{{{storageName}}} = try container.decode({{#boxed}}Indirect<{{/boxed}}{{#type}}{{> typeRef}}{{/type}}{{#boxed}}>{{/boxed}}.self, forKey: .{{{storageName}}})
 {{/optional}}
 {{/properties}}
 {{#additionalProperties}}
-        {{{name}}} = try AnyCodingKey.additionalMembers({{#valueType}}{{> typeRef}}{{/valueType}}.self, in: decoder, skipping: CodingKeys.self)
+        self.{{{name}}} = try AnyCodingKey.additionalMembers({{#valueType}}{{> typeRef}}{{/valueType}}.self, in: decoder, skipping: CodingKeys.self)
 {{/additionalProperties}}
     }
 {{/hasAdditionalProperties}}
@@ -495,19 +495,19 @@ public struct {{{name}}}: Codable, Hashable, Sendable {
         var container = encoder.container(keyedBy: CodingKeys.self)
 {{#properties}}
 {{#encodesNull}}
-        try container.encode({{{storageName}}}, forKey: .{{{storageName}}})
+        try container.encode(self.{{{storageName}}}, forKey: .{{{storageName}}})
 {{/encodesNull}}
 {{^encodesNull}}
 {{#optional}}
-        try container.encodeIfPresent({{{storageName}}}, forKey: .{{{storageName}}})
+        try container.encodeIfPresent(self.{{{storageName}}}, forKey: .{{{storageName}}})
 {{/optional}}
 {{^optional}}
-        try container.encode({{{storageName}}}, forKey: .{{{storageName}}})
+        try container.encode(self.{{{storageName}}}, forKey: .{{{storageName}}})
 {{/optional}}
 {{/encodesNull}}
 {{/properties}}
 {{#additionalProperties}}
-        try AnyCodingKey.encodeAdditionalMembers({{{name}}}, to: encoder, skipping: CodingKeys.self)
+        try AnyCodingKey.encodeAdditionalMembers(self.{{{name}}}, to: encoder, skipping: CodingKeys.self)
 {{/additionalProperties}}
     }
 {{/ownsEncode}}

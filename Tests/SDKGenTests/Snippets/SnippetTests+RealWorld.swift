@@ -263,17 +263,17 @@ final class RealWorldSnippetTests: XCTestCase {
             /// object's other keys into `additionalProperties2`.
             public init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                id = try container.decode(String.self, forKey: .id)
-                additionalProperties = try container.decodeIfPresent(String.self, forKey: .additionalProperties)
-                additionalProperties2 = try AnyCodingKey.additionalMembers(JSONValue.self, in: decoder, skipping: CodingKeys.self)
+                self.id = try container.decode(String.self, forKey: .id)
+                self.additionalProperties = try container.decodeIfPresent(String.self, forKey: .additionalProperties)
+                self.additionalProperties2 = try AnyCodingKey.additionalMembers(JSONValue.self, in: decoder, skipping: CodingKeys.self)
             }
 
             /// Writes the members the schema names as the synthesized conformance would, then the others.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(id, forKey: .id)
-                try container.encodeIfPresent(additionalProperties, forKey: .additionalProperties)
-                try AnyCodingKey.encodeAdditionalMembers(additionalProperties2, to: encoder, skipping: CodingKeys.self)
+                try container.encode(self.id, forKey: .id)
+                try container.encodeIfPresent(self.additionalProperties, forKey: .additionalProperties)
+                try AnyCodingKey.encodeAdditionalMembers(self.additionalProperties2, to: encoder, skipping: CodingKeys.self)
             }
         }
         """#)

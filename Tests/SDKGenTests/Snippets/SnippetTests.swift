@@ -65,9 +65,9 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(name, forKey: .name)
-                try container.encode(number, forKey: .number)
-                try container.encodeIfPresent(note, forKey: .note)
+                try container.encode(self.name, forKey: .name)
+                try container.encode(self.number, forKey: .number)
+                try container.encodeIfPresent(self.note, forKey: .note)
             }
         }
         """#)
@@ -100,7 +100,7 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(number, forKey: .number)
+                try container.encode(self.number, forKey: .number)
             }
         }
         """#, openapi: "3.0.3")
@@ -272,7 +272,7 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(base, forKey: .base)
+                try container.encode(self.base, forKey: .base)
             }
         }
         """#)
@@ -462,15 +462,15 @@ final class SnippetTests: XCTestCase {
             /// object's other keys into `additionalProperties`.
             public init(from decoder: any Decoder) throws {
                 let container = try decoder.container(keyedBy: CodingKeys.self)
-                id = try container.decodeIfPresent(String.self, forKey: .id)
-                additionalProperties = try AnyCodingKey.additionalMembers(String.self, in: decoder, skipping: CodingKeys.self)
+                self.id = try container.decodeIfPresent(String.self, forKey: .id)
+                self.additionalProperties = try AnyCodingKey.additionalMembers(String.self, in: decoder, skipping: CodingKeys.self)
             }
 
             /// Writes the members the schema names as the synthesized conformance would, then the others.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encodeIfPresent(id, forKey: .id)
-                try AnyCodingKey.encodeAdditionalMembers(additionalProperties, to: encoder, skipping: CodingKeys.self)
+                try container.encodeIfPresent(self.id, forKey: .id)
+                try AnyCodingKey.encodeAdditionalMembers(self.additionalProperties, to: encoder, skipping: CodingKeys.self)
             }
         }
         """#)
