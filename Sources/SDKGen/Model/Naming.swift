@@ -29,7 +29,7 @@ public enum Naming {
         // PayablesRuntime.
         "PayablesRuntime", "AnyCodingKey", "CallOptions", "ClientCore", "ClientOptions", "Credential", "DateTime", "HTTPVerb",
         "JSONCoding", "JSONValue", "MultipartFile", "MultipartForm", "OperationRequest", "PageCursor", "Paginated",
-        "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "Redaction",
+        "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "QueryArrayStyle", "Redaction",
         "RequestBody", "ResponseParts", "RetryConfiguration", "StatusSet", "TransportErrors",
         "PaginationError", "PayablesTelemetry", "PayablesURLSessionTransport", "RateLimit", "ResponseTooLargeError",
         // Declared by the templates.

@@ -60,7 +60,8 @@ enum ClientContext {
         let arguments = self.arguments(op)
         func parameters(_ location: ParameterDeclaration.Location) -> [TemplateContext] {
             op.parameters.filter { $0.location == location }.map {
-                ["label": $0.label.rendered, "nameLiteral": Naming.stringLiteralBody($0.name), "isEnum": $0.isEnum] as TemplateContext
+                ["label": $0.label.rendered, "nameLiteral": Naming.stringLiteralBody($0.name), "isEnum": $0.isEnum,
+                 "arrayStyle": ContextValue.optional($0.arrayStyle?.rawValue)] as TemplateContext
             }
         }
         return [
@@ -79,6 +80,7 @@ enum ClientContext {
             "successJSON": op.success.kind == .json, "successBytes": op.success.kind == .bytes, "successEmpty": op.success.kind == .empty,
             "successType": op.success.type.context,
             "successStatuses": ContextValue.list(op.success.statuses),
+            "successOptional": !op.success.emptyStatuses.isEmpty, "emptyStatuses": ContextValue.list(op.success.emptyStatuses),
             "accept": Naming.stringLiteralBody(op.success.accept),
             "errorCodes": ContextValue.list(op.errorCodes),
             "errorClasses": ContextValue.list(op.errorClasses),

@@ -46,6 +46,12 @@ enum ModelContexts {
             // the struct's own `encode(to:)`.
             "encodesNull": d.properties.contains(where: \.encodesNull),
             "properties": ContextValue.withLast(d.properties.map(property)),
+            // The other keys of the object: the struct codes itself (both directions).
+            "additionalProperties": ContextValue.optional(d.additionalProperties.map {
+                ["name": $0.name.rendered, "valueType": $0.valueType.context] as TemplateContext
+            }),
+            "hasAdditionalProperties": d.additionalProperties != nil,
+            "ownsEncode": d.properties.contains(where: \.encodesNull) || d.additionalProperties != nil,
         ]
     }
 

@@ -79,6 +79,11 @@ public struct ModelTranslator {
         for (name, id) in document.components.schemas {
             if needsDeclaration(id) { _ = declare(id, preferredName: Naming.upperCamel(name)) }
         }
+        // A component that is a `$ref` to a schema of its own file names it (over the file's name).
+        for (name, id) in document.components.schemas where schemas[id].ref != nil {
+            let target = schemas.resolved(id)
+            if declaredNames[target] == nil, needsDeclaration(target), fileName(target) != nil { _ = declare(target, preferredName: Naming.upperCamel(name)) }
+        }
         for (name, id) in document.components.schemas {
             schemaTypes.append(("#/components/schemas/\(JSONPointer.escape(name))", typeRef(id, hint: Naming.upperCamel(name)).type))
         }
@@ -363,7 +368,8 @@ public struct ModelTranslator {
         return hint
     }
 
-    /// The name of a schema written as a component or a definition; nil for inline schemas.
+    /// The name of a schema written as a component or a definition, or in a file of its own
+    /// (`fileName`); nil for inline schemas.
     private func placeName(_ id: SchemaID) -> String? {
         let pointer = jsonPointer(of: schemas[id].source)
         let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
@@ -373,7 +379,27 @@ public struct ModelTranslator {
                 return Naming.upperCamel(unescape(parts[parts.count - 1]))
             }
         }
-        return nil
+        return fileName(id)
+    }
+
+    /// A schema at the root of a file other than the document's (`$ref: ./schemas/Pet.yaml`) is
+    /// named after the file (`Pet`); one at the top of such a file (`models/vpc.yml#/vpc`) after
+    /// its key (`Vpc`). Nil for any other schema.
+    private func fileName(_ id: SchemaID) -> String? {
+        let source = schemas[id].source
+        guard source.file != 0 else { return nil }
+        let pointer = document.location(of: source).pointer
+        let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let name: String
+        switch parts.count {
+        case 0:
+            let file = document.files[Int(source.file)].path.split(separator: "/").last.map(String.init) ?? ""
+            name = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
+        case 1: name = unescape(String(parts[parts.startIndex]))
+        default: return nil
+        }
+        let swiftName = Naming.upperCamel(name)
+        return swiftName.isEmpty ? nil : swiftName
     }
 
     private func unescape(_ component: String) -> String {
@@ -425,7 +451,9 @@ public struct ModelTranslator {
             }
             return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, cases: cases))
         case .object, .mergedAllOf:
-            return .structure(StructDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, properties: properties(of: id, owner: name)))
+            let properties = properties(of: id, owner: name)
+            return .structure(StructDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, properties: properties,
+                                                additionalProperties: additionalProperties(of: id, owner: name, besides: properties)))
         case .oneOf:
             return .oneOf(oneOfDeclaration(id, name: name, doc: doc))
         case nil:
@@ -573,9 +601,6 @@ public struct ModelTranslator {
         if let tooDeep {
             diagnostics.append(Diagnostic(.error, "allOf nests more than \(Self.maxTypeDepth) levels deep here", at: document.location(of: tooDeep)))
         }
-        if case .schema = schemas[id].additionalProperties, !collected.isEmpty {
-            warn("an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them)", schemas[id].source)
-        }
         var memberNames = NameRegistry(reserved: Naming.structMembers, capacity: collected.count)
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
@@ -597,6 +622,20 @@ public struct ModelTranslator {
                 doc: propertyDoc(schemaID), deprecated: deprecated, boxed: false))
         }
         return out
+    }
+
+    /// `additionalProperties` (a schema, or `true`: any value) beside properties: a member that
+    /// holds the other keys, named so that it is no property's name.
+    private mutating func additionalProperties(of id: SchemaID, owner: SwiftName, besides properties: [PropertyDeclaration]) -> AdditionalPropertiesDeclaration? {
+        guard !properties.isEmpty else { return nil }
+        let valueType: TypeRef
+        switch schemas[id].additionalProperties {
+        case let .schema(schema): valueType = typeRef(schema, hint: owner.identifier + "AdditionalProperty").type
+        case .allowed(true): valueType = .jsonValue
+        case .allowed(false), nil: return nil
+        }
+        var memberNames = NameRegistry(reserved: Naming.structMembers.union(properties.map(\.name.identifier)))
+        return AdditionalPropertiesDeclaration(name: SwiftName(memberNames.claim("additionalProperties")), valueType: valueType)
     }
 
     private mutating func oneOfDeclaration(_ id: SchemaID, name: SwiftName, doc: [String]) -> OneOfDeclaration {
