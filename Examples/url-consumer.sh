@@ -40,6 +40,10 @@ fi
 if ! grep -qE "/Generated/Codat[A-Za-z0-9]+/payables-gen\.json:[0-9]+:[0-9]+: error: the pinned document" <<<"$first"; then
     say "error: the plugin's error is not located in the config:"; echo "$first" >&2; exit 1
 fi
+# ... and printed only so: not a second time without its place.
+if grep -qE "^error: the pinned document" <<<"$first"; then
+    say "error: the plugin's error is also printed without its place:"; echo "$first" >&2; exit 1
+fi
 say "without the documents the build stops with: $(grep -m1 "sync-codat-specs" <<<"$first" | sed 's/^.*error: //')"
 
 # 2. The one command (offline here: --from copies; without it, it downloads the pinned commit).

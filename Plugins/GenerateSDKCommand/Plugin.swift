@@ -29,11 +29,10 @@ struct GenerateSDKCommand: CommandPlugin {
             do {
                 config = try GeneratorConfig.load(path: configPath)
             } catch {
-                Diagnostics.error(error.message, file: error.file, line: error.line)
-                throw error
+                stop(error)
             }
             guard let spec = config.spec else {
-                throw config.origin!.error("the config names no 'spec' (the OpenAPI document)", at: "")
+                stop(config.origin!.error("the config names no 'spec' (the OpenAPI document)", at: ""))
             }
             let destination = targets.count == 1 ? outputURL : outputURL.appending(path: target.name)
             let process = Process()
@@ -46,6 +45,15 @@ struct GenerateSDKCommand: CommandPlugin {
             print("generated \(target.name) into \(destination.path): \(config.outputFiles.joined(separator: ", "))")
         }
     }
+}
+
+/// Reports a config error once: a diagnostic at its file and line whose text is the located
+/// `file:line:column: error: ...` (SwiftPM's command line prints a plugin diagnostic's text
+/// without its place); then exits with a failure status, as a thrown error's text would be
+/// printed a second time (SwiftPM adds nothing of its own once the plugin has emitted an error).
+func stop(_ error: GeneratorConfig.ConfigError) -> Never {
+    Diagnostics.error(error.description, file: error.file, line: error.line)
+    exit(1)
 }
 
 struct CommandError: Error, CustomStringConvertible {

@@ -62,13 +62,16 @@ extension GeneratorConfig {
     }
 }
 
-/// Runs `body`; a config error is also reported as a diagnostic at its file and line (Xcode
-/// shows it in place) before it stops the build with its full `file:line:column: error:` text.
-func reportingConfigErrors<T>(_ body: () throws -> T) throws -> T {
+/// Runs `body`; a config error is reported once: a diagnostic at its file and line (Xcode shows
+/// it in place) whose text is the located `file:line:column: error: ...` (SwiftPM's command line
+/// prints a plugin diagnostic's text without its place). The plugin then exits with a failure
+/// status instead of throwing, which would print the text a second time (SwiftPM adds nothing
+/// of its own once the plugin has emitted an error).
+func reportingConfigErrors<T>(_ body: () throws -> T) rethrows -> T {
     do {
         return try body()
     } catch let error as GeneratorConfig.ConfigError {
-        Diagnostics.error(error.message, file: error.file, line: error.line)
-        throw error
+        Diagnostics.error(error.description, file: error.file, line: error.line)
+        exit(1)
     }
 }

@@ -128,6 +128,7 @@ final class LoopbackServer: @unchecked Sendable {
     struct Recorded: Sendable {
         var method: String
         var path: String
+        var query: String?
         var authorization: String?
         var body: Data
     }
@@ -163,7 +164,7 @@ final class LoopbackServer: @unchecked Sendable {
         func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
             var request = request
             let body = try await request.collectBody(upTo: 16 * 1024 * 1024)
-            holder.server?.record(Recorded(method: request.method.rawValue, path: request.uri.path,
+            holder.server?.record(Recorded(method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                                            authorization: request.headers[.authorization], body: Data(body.readableBytesView)))
             return try await next(request, context)
         }

@@ -40,6 +40,24 @@ final class RequestEncodingTests: XCTestCase {
         XCTAssertEqual(request.encodedQuery, ["query=status%3DOpen%26%26amountDue%3E0", "page=2", "flag=true", "ids=a%20b", "ids=c"])
     }
 
+    /// Query arrays as OpenAPI's style table writes them: exploded (`form`, the default), or one
+    /// `name` with the elements joined by `,`, a space or `|`; each element is encoded on its own
+    /// (its own `,` cannot split it); an empty or nil array sends nothing.
+    func testQueryArraysFollowTheirStyle() throws {
+        enum Kind: String { case cat, dog }
+        var request = try OperationRequest(operationID: "op", method: .get, pathTemplate: "/pets")
+        request.addQuery("tags", ["a,b", "c"])
+        request.addQuery("ids", [1, 2, 3], style: .commaDelimited)
+        request.addQuery("kinds", [Kind.cat, .dog])
+        request.addQuery("kindsJoined", [Kind.cat, .dog], style: .commaDelimited)
+        request.addQuery("sizes", [1.5, 2], style: .pipeDelimited)
+        request.addQuery("words", ["x y", "z"], style: .spaceDelimited)
+        request.addQuery("none", [String](), style: .commaDelimited)
+        request.addQuery("absent", [Kind]?.none, style: .commaDelimited)
+        XCTAssertEqual(request.encodedQuery, ["tags=a%2Cb", "tags=c", "ids=1,2,3", "kinds=cat", "kinds=dog", "kindsJoined=cat,dog",
+                                              "sizes=1.5%7C2.0", "words=x%20y%20z"])
+    }
+
     func testHeaderWithLineBreakIsRefusedBeforeSending() async throws {
         var request = try OperationRequest(operationID: "create-bill", method: .post, pathTemplate: "/bills")
         XCTAssertThrowsError(try request.addHeader("Idempotency-Key", "abc\r\nX-Evil: 1")) {

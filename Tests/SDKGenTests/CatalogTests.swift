@@ -45,4 +45,39 @@ final class CatalogTests: XCTestCase {
         XCTAssertTrue(page.contains("let client = Shop.Client(apiKey: \"…\", transport: URLSessionTransport())"),
                       "a client made with the document's credentials:\n\(page)")
     }
+
+    /// A module with webhooks and no operations (as `CodatPlatformWebhooks`): the page is its
+    /// models, lists the webhooks' payloads, and mentions no client.
+    func testWebhooksOnlyPageHasNoClient() throws {
+        let folder = try temporaryFolder()
+        let spec = folder.appendingPathComponent("hooks.yaml")
+        try Data("""
+            openapi: 3.1.0
+            info: {title: Hooks, version: '1'}
+            security: [{auth: []}]
+            components:
+              securitySchemes:
+                auth: {type: apiKey, in: header, name: Authorization}
+              schemas:
+                Company:
+                  type: object
+                  properties: {id: {type: string}}
+            webhooks:
+              company.created:
+                post:
+                  requestBody:
+                    content:
+                      application/json:
+                        schema: {$ref: '#/components/schemas/Company'}
+                  responses: {'200': {description: Received.}}
+            """.utf8).write(to: spec)
+        let (text, diagnostics) = try CatalogRenderer.render(specPath: spec.path, config: GeneratorConfig(module: "Hooks"))
+        let page = try XCTUnwrap(text, diagnostics.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(page.contains("The models of Hooks, generated from `hooks.yaml`."), page)
+        XCTAssertTrue(page.contains("### Webhook payloads\n\n- ``Hooks/Company``\n"), page)
+        XCTAssertTrue(page.contains("``Hooks/HooksSchemas``"), page)
+        for text in ["Client", "HooksError", "### Resources", "URLSessionTransport"] {
+            XCTAssertFalse(page.contains(text), "\(text) in:\n\(page)")
+        }
+    }
 }

@@ -54,6 +54,8 @@ final class ContextSnapshotTests: XCTestCase {
         XCTAssertNotNil(model.client.retry)
         let properties = model.types.compactMap { if case let .structure(s) = $0 { return s } else { return nil } }.flatMap(\.properties)
         XCTAssertTrue(properties.contains(where: \.encodesNull) && properties.contains(where: \.deprecated) && properties.contains(where: \.boxed))
+        XCTAssertTrue(model.types.contains { if case let .structure(s) = $0 { return s.additionalProperties != nil } else { return false } })
+        XCTAssertTrue(operations.contains { !$0.success.emptyStatuses.isEmpty } && operations.flatMap(\.parameters).contains { $0.arrayStyle != nil })
     }
 
     /// Compares (or, with `UPDATE_GOLDENS=1`, writes) `Fixtures/contexts/<name>.json`: the context as

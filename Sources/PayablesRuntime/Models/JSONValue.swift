@@ -111,7 +111,8 @@ extension JSONValue: CustomStringConvertible {
     public var description: String { String(decoding: data(), as: UTF8.self) }
 }
 
-/// A coding key made from any string, for reading a discriminator property by name.
+/// A coding key made from any string, for members read by name: a discriminator, the members a
+/// schema does not name (`additionalProperties` beside `properties`).
 public struct AnyCodingKey: CodingKey, Hashable, Sendable {
     public var stringValue: String
     public var intValue: Int?
@@ -127,5 +128,31 @@ public struct AnyCodingKey: CodingKey, Hashable, Sendable {
     public static func string(_ key: String, in decoder: any Decoder) -> String? {
         guard let container = try? decoder.container(keyedBy: AnyCodingKey.self) else { return nil }
         return try? container.decodeIfPresent(String.self, forKey: AnyCodingKey(key))
+    }
+
+    /// The members of a JSON object whose keys are not among `known` (a struct's `CodingKeys`):
+    /// a schema's `additionalProperties` beside its `properties`.
+    public static func additionalMembers<Value: Decodable, Known: CodingKey & CaseIterable>(
+        _ type: Value.Type, in decoder: any Decoder, skipping known: Known.Type
+    ) throws -> [String: Value] {
+        let names = Set(Known.allCases.map(\.stringValue))
+        let container = try decoder.container(keyedBy: AnyCodingKey.self)
+        var members: [String: Value] = [:]
+        for key in container.allKeys where !names.contains(key.stringValue) {
+            members[key.stringValue] = try container.decode(Value.self, forKey: key)
+        }
+        return members
+    }
+
+    /// Writes `members` into the object `encoder` holds, but a key among `known` (the struct's
+    /// own member is written instead).
+    public static func encodeAdditionalMembers<Value: Encodable, Known: CodingKey & CaseIterable>(
+        _ members: [String: Value], to encoder: any Encoder, skipping known: Known.Type
+    ) throws {
+        let names = Set(Known.allCases.map(\.stringValue))
+        var container = encoder.container(keyedBy: AnyCodingKey.self)
+        for (key, value) in members where !names.contains(key) {
+            try container.encode(value, forKey: AnyCodingKey(key))
+        }
     }
 }

@@ -62,7 +62,7 @@ public struct OperationRequest: Sendable {
         return result + rest
     }
 
-    // MARK: Query (form style, explode: `name=a&name=b`)
+    // MARK: Query (form style; arrays as `QueryArrayStyle` says)
 
     public mutating func addQuery(_ name: String, _ value: (some ParameterValue)?) {
         guard let value else { return }
@@ -73,8 +73,28 @@ public struct OperationRequest: Sendable {
         addQuery(name, value?.rawValue)
     }
 
-    public mutating func addQuery(_ name: String, _ values: [some ParameterValue]?) {
-        for value in values ?? [] { addQuery(name, value) }
+    /// An array: one `name=value` per element, or one `name` with the elements joined (an
+    /// empty array sends nothing, as RFC 6570 leaves an empty list undefined).
+    public mutating func addQuery(_ name: String, _ values: [some ParameterValue]?, style: QueryArrayStyle = .exploded) {
+        addQuery(name, texts: values?.map(\.parameterText), style: style)
+    }
+
+    public mutating func addQuery<Value: RawRepresentable & Sendable>(_ name: String, _ values: [Value]?, style: QueryArrayStyle = .exploded)
+    where Value.RawValue == String {
+        addQuery(name, texts: values?.map(\.rawValue), style: style)
+    }
+
+    private mutating func addQuery(_ name: String, texts: [String]?, style: QueryArrayStyle) {
+        guard let texts, !texts.isEmpty else { return }
+        let encodedName = PercentEncoding.encode(name)
+        // Each element is encoded on its own, so a delimiter inside one (`a,b`) cannot split it.
+        let encoded = texts.map(PercentEncoding.encode)
+        switch style {
+        case .exploded: encodedQuery += encoded.map { encodedName + "=" + $0 }
+        case .commaDelimited: encodedQuery.append(encodedName + "=" + encoded.joined(separator: ","))
+        case .spaceDelimited: encodedQuery.append(encodedName + "=" + encoded.joined(separator: "%20"))
+        case .pipeDelimited: encodedQuery.append(encodedName + "=" + encoded.joined(separator: "%7C"))
+        }
     }
 
     // MARK: Headers
@@ -114,6 +134,18 @@ public struct OperationRequest: Sendable {
         guard let form else { return }
         body = .multipart(form)
     }
+}
+
+/// How an array query parameter is written: OpenAPI's `style` and `explode`.
+public enum QueryArrayStyle: Sendable {
+    /// `form` with `explode: true` (OpenAPI's default): `name=a&name=b`.
+    case exploded
+    /// `form` with `explode: false`: `name=a,b`.
+    case commaDelimited
+    /// `spaceDelimited`: `name=a%20b`.
+    case spaceDelimited
+    /// `pipeDelimited`: `name=a%7Cb` (a `|`, percent-encoded as every reserved character).
+    case pipeDelimited
 }
 
 /// A request body, re-created for every attempt.

@@ -68,6 +68,11 @@ public struct ParameterDeclaration: Sendable {
     /// A generated enum: written through `rawValue`.
     public var isEnum: Bool
     public var doc: [String]
+    /// A query array written otherwise than `name=a&name=b` (the document's `style` and
+    /// `explode`): a case of the runtime's `QueryArrayStyle`. Nil for every other parameter.
+    public var arrayStyle: ArrayStyle? = nil
+
+    public enum ArrayStyle: String, Sendable { case commaDelimited, spaceDelimited, pipeDelimited }
 }
 
 public struct BodyDeclaration: Sendable {
@@ -100,6 +105,9 @@ public struct SuccessDeclaration: Sendable {
     public var type: TypeRef
     public var statuses: [Int]
     public var accept: String
+    /// json and bytes: success statuses documented without a body (a 204 beside a 200). The
+    /// method then returns `type?`, nil for these.
+    public var emptyStatuses: [Int] = []
 }
 
 public struct PaginationDeclaration: Sendable {

@@ -29,7 +29,7 @@ public enum Naming {
         // PayablesRuntime.
         "PayablesRuntime", "AnyCodingKey", "CallOptions", "ClientCore", "ClientOptions", "Credential", "DateTime", "HTTPVerb",
         "JSONCoding", "JSONValue", "MultipartFile", "MultipartForm", "OperationRequest", "PageCursor", "Paginated",
-        "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "Redaction",
+        "ParameterValue", "PayablesError", "PayablesErrorKind", "PayablesRequestError", "PercentEncoding", "QueryArrayStyle", "Redaction",
         "RequestBody", "ResponseParts", "RetryConfiguration", "StatusSet", "TransportErrors",
         "PaginationError", "PayablesTelemetry", "PayablesURLSessionTransport", "RateLimit", "ResponseTooLargeError",
         // Declared by the templates.
@@ -187,6 +187,10 @@ public enum Naming {
 
     /// `total_amount` -> `totalAmount`, `URLPath` -> `urlPath`, `self` -> `self` (`SwiftName.rendered` escapes it).
     public static func lowerCamel(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            let upper = asciiUpperCamel(text)
+            return upper.utf8.first == UInt8(ascii: "_") ? upper : asciiLowerLeadingCapitals(upper)
+        }
         let upper = upperCamel(text)
         if upper.hasPrefix("_") { return upper }
         // Lower the leading run of capitals (`URLPath` -> `urlPath`, `ID` -> `id`).
@@ -199,29 +203,51 @@ public enum Naming {
         return String(chars[0..<lowerCount]).lowercased() + String(chars[lowerCount...])
     }
 
-    /// `upperCamel` for ASCII text, on bytes: its words are letters and digits already (nothing for
-    /// `identifierSafe` to replace), so only the first letter of each is raised.
+    /// `upperCamel` for ASCII text, in one pass over its bytes (the split of `words`, each word's
+    /// first letter raised): its words are letters and digits already, nothing for
+    /// `identifierSafe` to replace, and no word is made as a string of its own.
     private static func asciiUpperCamel(_ text: String) -> String {
-        var words = asciiWords(text)
-        if words.isEmpty { words = text.unicodeScalars.map { "U" + String($0.value, radix: 16, uppercase: true) } }
-        var out: [UInt8] = []
-        for word in words {
-            for (k, b) in word.utf8.enumerated() { out.append(k == 0 && b >= 0x61 && b <= 0x7A ? b - 0x20 : b) }
+        let out = String(unsafeUninitializedCapacity: text.utf8.count + 1) { buffer in
+            var count = 0
+            var inWord = false
+            for b in text.utf8 {
+                let isUpper = b >= 0x41 && b <= 0x5A, isLower = b >= 0x61 && b <= 0x7A, isDigit = b >= 0x30 && b <= 0x39
+                guard isUpper || isLower || isDigit else {
+                    inWord = false
+                    continue
+                }
+                // A word starts after a separator (its first letter is raised) or at a lower->Upper
+                // step (a capital already).
+                if count == 0 && isDigit {
+                    buffer[0] = UInt8(ascii: "_")
+                    count = 1
+                }
+                buffer[count] = !inWord && isLower ? b - 0x20 : b
+                count += 1
+                inWord = true
+            }
+            return count
         }
-        if out.isEmpty { return "Unnamed" }
-        if out[0] >= 0x30 && out[0] <= 0x39 { out.insert(UInt8(ascii: "_"), at: 0) }
-        return String(decoding: out, as: UTF8.self)
+        if !out.isEmpty { return out }
+        // No letter or digit at all: the code points (`U2D` for `-`), or `Unnamed` for nothing.
+        return text.isEmpty ? "Unnamed" : text.unicodeScalars.map { "U" + String($0.value, radix: 16, uppercase: true) }.joined()
     }
 
     /// `lowerCamel`'s last step for ASCII text: the leading capitals lowered, but the last of a
     /// run when more letters follow (`URLPath` -> `urlPath`).
     private static func asciiLowerLeadingCapitals(_ upper: String) -> String {
-        var bytes = Array(upper.utf8)
-        var i = 0
-        while i < bytes.count && bytes[i] >= 0x41 && bytes[i] <= 0x5A { i += 1 }
-        let lowerCount = (i <= 1 || i == bytes.count) ? i : i - 1
-        for k in 0..<lowerCount { bytes[k] += 0x20 }
-        return String(decoding: bytes, as: UTF8.self)
+        String(unsafeUninitializedCapacity: upper.utf8.count) { buffer in
+            var count = 0
+            for b in upper.utf8 {
+                buffer[count] = b
+                count += 1
+            }
+            var i = 0
+            while i < count && buffer[i] >= 0x41 && buffer[i] <= 0x5A { i += 1 }
+            let lowerCount = (i <= 1 || i == count) ? i : i - 1
+            for k in 0..<lowerCount { buffer[k] += 0x20 }
+            return count
+        }
     }
 
     /// The body of a Swift string literal (without quotes) that spells `text` exactly: quotes,
@@ -281,8 +307,10 @@ public enum Naming {
     /// characters (`isHidden`) are dropped. Each line is the text after `///` (empty lines stay
     /// empty so no trailing space is written).
     public static func docLines(_ text: String) -> [String] {
+        if text.isEmpty { return [] }
         // ASCII text without controls but line feeds needs no cleaning.
         let cleaned = text.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A } ? text : docText(text)
+        if cleaned.utf8.allSatisfy({ $0 < 0x80 }) { return asciiDocLines(cleaned) }
         var lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var l = String(line)
             while l.last == " " { l.removeLast() }
@@ -294,26 +322,64 @@ public enum Naming {
     }
 }
 
+extension Naming {
+    /// `docLines` for cleaned ASCII text (no controls but line feeds), on bytes: the same lines
+    /// without splitting into substrings and trimming `Character` by `Character` (the slow part
+    /// of translating a large document). In ASCII without carriage returns a byte is a `Character`.
+    private static func asciiDocLines(_ cleaned: String) -> [String] {
+        var lines: [String] = []
+        var text = cleaned
+        text.withUTF8 { bytes in
+            var start = 0
+            while start <= bytes.count {
+                var end = start
+                while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+                let next = end + 1
+                while end > start && bytes[end - 1] == 0x20 { end -= 1 }
+                if end == start {
+                    lines.append("")
+                } else {
+                    let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    lines.append(String(unsafeUninitializedCapacity: line.count + 1) { out in
+                        out[0] = 0x20
+                        _ = UnsafeMutableBufferPointer(rebasing: out[1...]).initialize(from: line)
+                        return line.count + 1
+                    })
+                }
+                start = next
+            }
+        }
+        while lines.first == "" { lines.removeFirst() }
+        while lines.last == "" { lines.removeLast() }
+        return lines
+    }
+}
+
 /// Hands out unique names in the order asked, suffixing 2, 3, ... on collision.
 struct NameRegistry {
-    private var used: Set<String>
+    /// The names handed out. The reserved ones are looked up apart: a registry (one per struct,
+    /// enum and method) then never copies its reserved set to add to it.
+    private var used: Set<String> = []
     private let reserved: Set<String>
 
-    init(reserved: Set<String> = []) {
-        used = reserved
+    /// `capacity`: about how many names will be claimed (room made once, not grown step by step).
+    init(reserved: Set<String> = [], capacity: Int = 0) {
         self.reserved = reserved
+        used.reserveCapacity(capacity)
     }
 
     /// Whether `name` is one of the names this registry started with (not one it handed out).
     func isReserved(_ name: String) -> Bool { reserved.contains(name) }
 
+    private func isTaken(_ name: String) -> Bool { used.contains(name) || reserved.contains(name) }
+
     mutating func claim(_ base: String) -> String {
-        if !used.contains(base) {
+        if !isTaken(base) {
             used.insert(base)
             return base
         }
         var n = 2
-        while used.contains("\(base)\(n)") { n += 1 }
+        while isTaken("\(base)\(n)") { n += 1 }
         used.insert("\(base)\(n)")
         return "\(base)\(n)"
     }

@@ -46,6 +46,15 @@ public struct StructDeclaration: Sendable {
     public var doc: [String]
     public var deprecated: Bool
     public var properties: [PropertyDeclaration]
+    /// The schema's `additionalProperties` beside its properties (nil: none, or `false`).
+    public var additionalProperties: AdditionalPropertiesDeclaration? = nil
+}
+
+/// The keys of an object its schema does not name, kept in a `[String: valueType]` member:
+/// decoded from the JSON and written back after the named ones.
+public struct AdditionalPropertiesDeclaration: Sendable {
+    public var name: SwiftName
+    public var valueType: TypeRef
 }
 
 public struct EnumCase: Sendable {

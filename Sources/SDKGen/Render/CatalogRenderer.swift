@@ -57,6 +57,17 @@ extension SDKModel {
         }
         return ordered
     }
+
+    /// The declared types of the webhooks' payloads, in the document's order, but the main models.
+    public var webhookModels: [SwiftName] {
+        let declared = Set(types.map(\.name))
+        var seen = Set(mainModels), ordered: [SwiftName] = []
+        for (pointer, type) in schemaTypes where pointer.hasPrefix("#/webhooks/") {
+            guard let name = type.innermostDeclaredName, declared.contains(name), seen.insert(name).inserted else { continue }
+            ordered.append(name)
+        }
+        return ordered
+    }
 }
 
 /// The context of `Catalog.md.mustache` (keys: `Templates/README.md`). Names are identifiers
@@ -78,6 +89,9 @@ enum CatalogContext {
                  .methods: .string(resource.operations.map(\.methodName.identifier).joined(separator: "`, `"))]
             }),
             .models: .strings(model.mainModels.map(\.identifier)),
+            // A module without operations (only webhooks) has a `Client` with nothing to call: the page leaves it out.
+            .hasClient: .bool(!model.client.resources.isEmpty),
+            .webhookModels: .strings(model.webhookModels.map(\.identifier)), .hasWebhookModels: .bool(!model.webhookModels.isEmpty),
         ]
     }
 }

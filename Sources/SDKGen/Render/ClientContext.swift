@@ -60,7 +60,8 @@ enum ClientContext {
         let arguments = self.arguments(op)
         func parameters(_ location: ParameterDeclaration.Location) -> [TemplateContext] {
             op.parameters.filter { $0.location == location }.map {
-                [.label: .string($0.label.rendered), .nameLiteral: .string(Naming.stringLiteralBody($0.name)), .isEnum: .bool($0.isEnum)] as TemplateContext
+                [.label: .string($0.label.rendered), .nameLiteral: .string(Naming.stringLiteralBody($0.name)), .isEnum: .bool($0.isEnum),
+                 .arrayStyle: .optional($0.arrayStyle.map { .string($0.rawValue) })] as TemplateContext
             }
         }
         return [
@@ -79,6 +80,7 @@ enum ClientContext {
             .successJSON: .bool(op.success.kind == .json), .successBytes: .bool(op.success.kind == .bytes), .successEmpty: .bool(op.success.kind == .empty),
             .successType: .object(op.success.type.context),
             .successStatuses: .string(ContextValue.list(op.success.statuses)),
+            .successOptional: .bool(!op.success.emptyStatuses.isEmpty), .emptyStatuses: .string(ContextValue.list(op.success.emptyStatuses)),
             .accept: .string(Naming.stringLiteralBody(op.success.accept)),
             .errorCodes: .string(ContextValue.list(op.errorCodes)),
             .errorClasses: .string(ContextValue.list(op.errorClasses)),

@@ -41,6 +41,12 @@ enum ModelContexts {
             .encodesNull: .bool(d.properties.contains(where: \.encodesNull)),
             // `last` in each property's literal: set afterwards, it would grow every context.
             .properties: .objects(d.properties.indices.map { property(d.properties[$0], last: $0 == d.properties.count - 1) }),
+            // The other keys of the object: the struct codes itself (both directions).
+            .additionalProperties: .optional(d.additionalProperties.map {
+                .object([.name: .string($0.name.rendered), .valueType: .object($0.valueType.context)])
+            }),
+            .hasAdditionalProperties: .bool(d.additionalProperties != nil),
+            .ownsEncode: .bool(d.properties.contains(where: \.encodesNull) || d.additionalProperties != nil),
         ]
     }
 

@@ -26,6 +26,8 @@ extension TemplateKey {
     static let boxed = TemplateKey("boxed"), twin = TemplateKey("twin"), cases = TemplateKey("cases"), rawValue = TemplateKey("rawValue")
     static let indirect = TemplateKey("indirect"), discriminator = TemplateKey("discriminator"), discriminatorValues = TemplateKey("discriminatorValues")
     static let value = TemplateKey("value"), last = TemplateKey("last")
+    static let additionalProperties = TemplateKey("additionalProperties"), hasAdditionalProperties = TemplateKey("hasAdditionalProperties")
+    static let ownsEncode = TemplateKey("ownsEncode"), valueType = TemplateKey("valueType")
     // typeRef.
     static let named = TemplateKey("named"), array = TemplateKey("array"), dictionary = TemplateKey("dictionary")
     // Client.
@@ -46,9 +48,11 @@ extension TemplateKey {
     static let forward = TemplateKey("forward"), isCursor = TemplateKey("isCursor"), isPageCursor = TemplateKey("isPageCursor"), isTokenCursor = TemplateKey("isTokenCursor")
     static let items = TemplateKey("items"), itemsOptional = TemplateKey("itemsOptional"), pageNumber = TemplateKey("pageNumber"), pageSize = TemplateKey("pageSize")
     static let totalResults = TemplateKey("totalResults"), tokenContainer = TemplateKey("tokenContainer"), tokenContainerOptional = TemplateKey("tokenContainerOptional")
-    static let tokenProperty = TemplateKey("tokenProperty")
+    static let tokenProperty = TemplateKey("tokenProperty"), arrayStyle = TemplateKey("arrayStyle")
+    static let successOptional = TemplateKey("successOptional"), emptyStatuses = TemplateKey("emptyStatuses")
     // Catalog.
     static let summary = TemplateKey("summary"), methods = TemplateKey("methods"), models = TemplateKey("models")
+    static let hasClient = TemplateKey("hasClient"), webhookModels = TemplateKey("webhookModels"), hasWebhookModels = TemplateKey("hasWebhookModels")
 }
 
 enum ContextValue {

@@ -25,7 +25,7 @@ extension ModelTranslator {
     /// One part per property of the form's schema: binary ones take a `MultipartFile`, the others
     /// a `ParameterValue` (anything else is sent as text, with a warning).
     private mutating func multipartParts(_ schemaID: SchemaID, bodyRequired: Bool, base: String, labels: inout NameRegistry) -> [MultipartPartDeclaration] {
-        let schema = document.schemas[document.schemas.resolved(schemaID)]
+        let schema = schemas[schemas.resolved(schemaID)]
         var parts: [MultipartPartDeclaration] = []
         for (name, property) in schema.properties {
             let binary = isBinary(property)
@@ -35,14 +35,14 @@ extension ModelTranslator {
                 if case let .builtin(builtin) = info.type, BuiltinType.parameterValues.contains(builtin) {
                     type = info.type
                 } else {
-                    warn("multipart part '\(name)' is not text or a file; it is sent as text", document.schemas[property].source)
+                    warn("multipart part '\(name)' is not text or a file; it is sent as text", schemas[property].source)
                     type = .string
                 }
             }
-            let label = claimLabel(&labels, Naming.lowerCamel(name), for: "multipart part '\(name)'", at: document.schemas[property].source)
+            let label = claimLabel(&labels, Naming.lowerCamel(name), for: "multipart part '\(name)'", at: schemas[property].source)
             parts.append(MultipartPartDeclaration(
                 label: label, name: name, isFile: binary, type: type, optional: !bodyRequired || !schema.required.contains(name),
-                doc: Naming.docLines(document.schemas[document.schemas.resolved(property)].description ?? "")))
+                doc: Naming.docLines(schemas[schemas.resolved(property)].description ?? "")))
         }
         return parts
     }
@@ -53,7 +53,7 @@ extension ModelTranslator {
     }
 
     private func isBinary(_ id: SchemaID) -> Bool {
-        let s = document.schemas[document.schemas.resolved(id)]
+        let s = schemas[schemas.resolved(id)]
         return s.format == "binary" || s.otherKeywords["contentMediaType"] != nil || s.otherKeywords["contentEncoding"] != nil
     }
 }

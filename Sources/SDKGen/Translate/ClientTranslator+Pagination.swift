@@ -21,7 +21,7 @@ extension ModelTranslator {
     }
 
     private func paginationShape(_ op: OperationDeclaration) -> PaginationDeclaration? {
-        guard op.success.kind == .json, let typeName = op.success.type.declaredName,
+        guard op.success.kind == .json, op.success.emptyStatuses.isEmpty, let typeName = op.success.type.declaredName,
               let results = declaredProperty(typeName, jsonName: "results"), case let .array(element) = results.type else { return nil }
         let query = op.parameters.filter { $0.location == .query }
         if let page = query.first(where: { $0.name == extensions.pageParameterName }), isInteger(page.type) {

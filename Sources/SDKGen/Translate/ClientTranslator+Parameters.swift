@@ -7,8 +7,8 @@ extension ModelTranslator {
     mutating func parameters(of op: SpecOperation, base: String, labels: inout NameRegistry) -> [ParameterDeclaration] {
         var merged: [Parameter] = []
         var positions: [String: Int] = [:]
-        for p in pathItemParameters(op) + op.parameters.map(\.value) {
-            let key = "\(p.location)\u{0}\(p.name)"
+        for p in pathItemParameters(op) + op.parameters.map({ $0.value }) {
+            let key = p.location.rawValue + "\u{0}" + p.name
             if let i = positions[key] { merged[i] = p } else { positions[key] = merged.count; merged.append(p) }
         }
         let parameters = merged.compactMap { parameter($0, base: base, labels: &labels) }
@@ -39,8 +39,24 @@ extension ModelTranslator {
             }
         }
         let label = claimLabel(&labels, Naming.lowerCamel(p.name), for: "parameter '\(p.name)'", at: p.source)
-        return ParameterDeclaration(label: label, name: p.name, location: location, type: type, optional: !(p.required || location == .path),
-                                    isEnum: isDeclaredEnum(type), doc: Naming.docLines(p.description ?? ""))
+        var declaration = ParameterDeclaration(label: label, name: p.name, location: location, type: type, optional: !(p.required || location == .path),
+                                               isEnum: isDeclaredEnum(type), doc: Naming.docLines(p.description ?? ""))
+        if case .array = type { declaration.arrayStyle = arrayStyle(p) }
+        return declaration
+    }
+
+    /// How a query array is written (OpenAPI's style table): `form` and `explode: true`, and the
+    /// delimited styles exploded, as `name=a&name=b` (nil); else joined by the style's delimiter.
+    private mutating func arrayStyle(_ p: Parameter) -> ParameterDeclaration.ArrayStyle? {
+        switch (p.effectiveStyle, p.effectiveExplode) {
+        case (_, true): return nil
+        case (.form, false): return .commaDelimited
+        case (.spaceDelimited, false): return .spaceDelimited
+        case (.pipeDelimited, false): return .pipeDelimited
+        default:
+            warn("query parameter '\(p.name)': style '\(p.effectiveStyle.rawValue)' does not apply to an array; it is sent as name=a&name=b", p.source)
+            return nil
+        }
     }
 
     /// The parameters of the path item an operation belongs to (looked up by path once per document).
@@ -53,13 +69,15 @@ extension ModelTranslator {
 
     /// Types the runtime writes as parameter text: its `ParameterValue` types
     /// (`BuiltinType.parameterValues`) and generated string enums (its `RawRepresentable`
-    /// overloads); in a query, arrays of `ParameterValue` types too (one `name=value` each).
+    /// overloads); in a query, arrays of those too (`arrayStyle`).
     func isParameterType(_ type: TypeRef, location: ParameterDeclaration.Location) -> Bool {
         switch type {
         case let .builtin(builtin): return BuiltinType.parameterValues.contains(builtin)
         case .declared: return isDeclaredEnum(type)
-        case let .array(.builtin(element)): return location == .query && BuiltinType.parameterValues.contains(element)
-        case .custom, .array, .dictionary: return false
+        case let .array(element):
+            if case .array = element { return false }
+            return location == .query && isParameterType(element, location: location)
+        case .custom, .dictionary: return false
         }
     }
 }

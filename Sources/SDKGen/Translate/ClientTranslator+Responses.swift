@@ -9,10 +9,13 @@ extension ModelTranslator {
         var errorClasses: [Int] = []
     }
 
-    /// The first success response decides the method's return type; later ones with the same body
-    /// add their status, others are reported as undocumented. `default` documents every class.
+    /// The first success response with a body decides the method's return type; later ones with
+    /// the same body add their status, others are reported as undocumented. Success responses
+    /// without a body (a 204 beside a 200) do not conflict: the method then returns an Optional,
+    /// nil for those statuses (`SuccessDeclaration.emptyStatuses`). `default` documents every class.
     mutating func responses(of op: SpecOperation, base: String) -> Responses {
         var success: SuccessDeclaration?
+        var emptyStatuses: [Int] = []
         var errorCodes: [Int] = [], errorClasses: [Int] = []
         for (code, response) in op.responses {
             if code == "default" {
@@ -25,7 +28,9 @@ extension ModelTranslator {
                     continue
                 }
                 let this = successShape(response.value, base: base, status: status)
-                if success == nil {
+                if this.kind == .empty {
+                    emptyStatuses.append(status)
+                } else if success == nil {
                     success = this
                 } else if success!.kind == this.kind && success!.type == this.type {
                     success!.statuses.append(status)
@@ -38,7 +43,14 @@ extension ModelTranslator {
                 errorClasses.append(first)
             }
         }
-        let declared = success ?? SuccessDeclaration(kind: .empty, type: .builtin(.void), statuses: Array(200...299), accept: "*/*")
+        var declared: SuccessDeclaration
+        if var withBody = success {
+            withBody.emptyStatuses = emptyStatuses
+            declared = withBody
+        } else {
+            declared = SuccessDeclaration(kind: .empty, type: .builtin(.void), statuses: emptyStatuses.isEmpty ? Array(200...299) : emptyStatuses,
+                                          accept: emptyStatuses.isEmpty ? "*/*" : "application/json")
+        }
         return Responses(success: declared, errorCodes: errorCodes, errorClasses: errorClasses)
     }
 

@@ -68,8 +68,11 @@ extension ModelTranslator {
                 guard let scheme = document.components.securitySchemes[schemeName]?.value else { continue }
                 switch (scheme.kind, scheme.location) {
                 case (.apiKey, .header?), (.apiKey, .query?):
-                    out.append(CredentialParameter(label: SwiftName(labels.claim(Naming.lowerCamel(schemeName))), doc: Naming.docLines(scheme.description ?? ""),
-                                                   location: scheme.location == .header ? .header : .query, name: scheme.name ?? schemeName))
+                    let location: CredentialParameter.Location = scheme.location == .header ? .header : .query, name = scheme.name ?? schemeName
+                    // Without a description the init's `- label:` doc line would be empty.
+                    var doc = Naming.docLines(scheme.description ?? "")
+                    if doc.isEmpty { doc = Naming.docLines("The API key of the security scheme `\(schemeName)`, sent in the \(location.rawValue) `\(name)`.") }
+                    out.append(CredentialParameter(label: SwiftName(labels.claim(Naming.lowerCamel(schemeName))), doc: doc, location: location, name: name))
                 default:
                     warnAtTop("security scheme '\(schemeName)' (\(scheme.kind.rawValue)) is not generated: add its credential with a ClientMiddleware")
                 }
@@ -100,8 +103,13 @@ extension ModelTranslator {
         let parameters = self.parameters(of: op, base: base, labels: &labels)
         let body = requestBody(op, base: base, labels: &labels)
         let responses = self.responses(of: op, base: base)
+        var doc = operationDoc(op, parameters: parameters, body: body)
+        if !responses.success.emptyStatuses.isEmpty {
+            let statuses = responses.success.emptyStatuses.map(String.init).joined(separator: ", ")
+            doc.append(" - Returns: The response body; nil when the server answers \(statuses), documented without a body.")
+        }
         return OperationDeclaration(
-            methodName: methodName, doc: operationDoc(op, parameters: parameters, body: body), deprecated: op.deprecated,
+            methodName: methodName, doc: doc, deprecated: op.deprecated,
             operationID: operationID(op), verb: op.method.rawValue.lowercased(), pathTemplate: op.path,
             parameters: parameters, body: body, success: responses.success, errorCodes: responses.errorCodes, errorClasses: responses.errorClasses,
             pagination: nil, anonymous: op.security?.isEmpty == true)

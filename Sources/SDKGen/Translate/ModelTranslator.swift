@@ -8,6 +8,8 @@ import OpenAPIDocument
 /// order, so the same input always gives byte-identical output.
 public struct ModelTranslator {
     let document: OpenAPIDocument
+    /// `document.schemas.all`, read by id through `[JSONSchema].subscript(id:)` (below).
+    let schemas: [JSONSchema]
     let config: GeneratorConfig
     var diagnostics: [Diagnostic] = []
 
@@ -38,6 +40,7 @@ public struct ModelTranslator {
 
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
         self.document = document
+        schemas = document.schemas.all
         self.config = config
         names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords).union(Naming.moduleTypeNames(config.module)))
     }
@@ -61,10 +64,25 @@ public struct ModelTranslator {
             }
             overrides[id] = swiftType
         }
+        // By the pointer of each schema (a component's name, else where the schema is written),
+        // worked out once per node: shared responses and bodies are met once per operation.
         var schemaTypes: [(String, TypeRef)] = []
+        var pointers: [NodeRef: String] = [:]
+        func schemaPointer(_ id: SchemaID) -> String {
+            let source = schemas[id].source
+            if let known = pointers[source] { return known }
+            let text = pointer(of: id)
+            pointers[source] = text
+            return text
+        }
         // Component schemas first, in written order: they claim their own names.
         for (name, id) in document.components.schemas {
             if needsDeclaration(id) { _ = declare(id, preferredName: Naming.upperCamel(name)) }
+        }
+        // A component that is a `$ref` to a schema of its own file names it (over the file's name).
+        for (name, id) in document.components.schemas where schemas[id].ref != nil {
+            let target = schemas.resolved(id)
+            if declaredNames[target] == nil, needsDeclaration(target), fileName(target) != nil { _ = declare(target, preferredName: Naming.upperCamel(name)) }
         }
         for (name, id) in document.components.schemas {
             schemaTypes.append(("#/components/schemas/\(JSONPointer.escape(name))", typeRef(id, hint: Naming.upperCamel(name)).type))
@@ -72,29 +90,31 @@ public struct ModelTranslator {
         // Webhook payloads and operation bodies written inline.
         for (name, item) in document.webhooks {
             for op in item.operations {
-                if let body = op.requestBody?.value, let schema = body.content.values.first?.schema {
+                if let body = op.requestBody?.value, let schema = body.content.entries.first?.value.schema {
                     let type = typeRef(schema, hint: Naming.upperCamel(name) + "Payload").type
-                    schemaTypes.append((pointer(of: schema), type))
+                    schemaTypes.append((schemaPointer(schema), type))
                 }
             }
         }
         for op in document.operations {
             let base = Naming.upperCamel(op.operationId ?? "\(op.method.rawValue) \(op.path)")
             if let body = op.requestBody?.value {
-                for media in body.content.values { if let s = media.schema { schemaTypes.append((pointer(of: s), typeRef(s, hint: base + "Request").type)) } }
+                for (_, media) in body.content.entries { if let s = media.schema { schemaTypes.append((schemaPointer(s), typeRef(s, hint: base + "Request").type)) } }
             }
             for (code, response) in op.responses {
-                for media in response.value.content.values {
+                for (_, media) in response.value.content.entries {
                     if let s = media.schema {
-                        schemaTypes.append((pointer(of: s), typeRef(s, hint: base + (code.hasPrefix("2") ? "Response" : "Error")).type))
+                        schemaTypes.append((schemaPointer(s), typeRef(s, hint: base + (code.hasPrefix("2") ? "Response" : "Error")).type))
                     }
                 }
             }
         }
         var client = translateClient()
         drainQueue()
-        breakContainmentCycles()
+        // Every declaration's name was claimed from `names`: one index serves the cycle check and pagination.
+        declarationIndex.reserveCapacity(declarations.count)
         for (i, d) in declarations.enumerated() where declarationIndex[d.name] == nil { declarationIndex[d.name] = i }
+        breakContainmentCycles()
         addPagination(&client)
         var seen = Set<String>()
         let uniqueSchemaTypes = schemaTypes.filter { seen.insert($0.0).inserted }
@@ -103,7 +123,39 @@ public struct ModelTranslator {
     }
 
     private func pointer(of id: SchemaID) -> String {
-        "#" + document.location(of: document.schemas[id].source).pointer
+        "#" + jsonPointer(of: schemas[id].source)
+    }
+
+    /// `document.location(of:).pointer` without the rest of a location (the file's path, line and
+    /// column), its keys escaped on bytes where they are ASCII (`JSONPointer.escape` reads
+    /// `Character`s: path keys, full of `/`, showed in profiles). A node in a sequence, or under a
+    /// key that is no scalar, is left to `YAMLTree.pointer`.
+    private func jsonPointer(of node: NodeRef) -> String {
+        let tree = document.files[Int(node.file)].tree
+        var components: [String] = []
+        var current = node.node
+        while let parent = tree.parent(current) {
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return tree.pointer(node.node) }
+            components.append(Self.escapedPointerComponent(text))
+            current = parent
+        }
+        return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+    }
+
+    /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
+    static func escapedPointerComponent(_ text: String) -> String {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return JSONPointer.escape(text) }
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 8)
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "~"): out += [UInt8(ascii: "~"), UInt8(ascii: "0")]
+            case UInt8(ascii: "/"): out += [UInt8(ascii: "~"), UInt8(ascii: "1")]
+            default: out.append(b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     // MARK: Types
@@ -111,26 +163,26 @@ public struct ModelTranslator {
     /// Whether a schema becomes a named declaration (struct, enum or one-of).
     private func needsDeclaration(_ id: SchemaID) -> Bool {
         if overrides[id] != nil { return false }
-        let s = document.schemas[id]
-        if s.ref != nil { return false }
+        if schemas[id].ref != nil { return false }
         return shape(id) != nil
     }
 
     enum Shape { case object, stringEnum, oneOf, mergedAllOf }
 
+    /// Schemas are read field by field (`schemas[id].oneOf`) here and below, never bound or passed
+    /// whole: a `JSONSchema` value is a copy of about twenty reference-counted fields.
     func shape(_ id: SchemaID) -> Shape? {
-        let s = document.schemas[id]
-        if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
-           s.types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
+        if let values = schemas[id].enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
+           schemas[id].types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
             return .stringEnum
         }
-        if !s.oneOf.isEmpty || !s.anyOf.isEmpty {
-            return nullableWrapper(s) == nil ? .oneOf : nil
+        if !schemas[id].oneOf.isEmpty || !schemas[id].anyOf.isEmpty {
+            return nullableWrapper(id) == nil ? .oneOf : nil
         }
-        if !s.allOf.isEmpty {
-            return singleStructuralMember(s) == nil ? .mergedAllOf : nil
+        if !schemas[id].allOf.isEmpty {
+            return singleStructuralMember(id) == nil ? .mergedAllOf : nil
         }
-        if !s.properties.isEmpty { return .object }
+        if !schemas[id].properties.isEmpty { return .object }
         return nil
     }
 
@@ -142,24 +194,24 @@ public struct ModelTranslator {
     }
 
     /// `anyOf/oneOf: [X, {type: null}]` is just a nullable X.
-    private func nullableWrapper(_ s: JSONSchema) -> SchemaID? {
-        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
-        let nonNull = members.filter { document.schemas[document.schemas.resolved($0)].types != .null }
+    private func nullableWrapper(_ id: SchemaID) -> SchemaID? {
+        let members = schemas[id].oneOf.isEmpty ? schemas[id].anyOf : schemas[id].oneOf
+        let nonNull = members.filter { schemas[schemas.resolved($0)].types != .null }
         return members.count == 2 && nonNull.count == 1 ? nonNull[0] : nil
     }
 
     /// The keywords that give a schema structure (anything beyond annotations).
     private func isAnnotationOnly(_ id: SchemaID) -> Bool {
-        let s = document.schemas[id]
-        return s.ref == nil && s.types.map { $0.subtracting(.null).isEmpty } ?? true && s.properties.isEmpty && s.allOf.isEmpty
-            && s.oneOf.isEmpty && s.anyOf.isEmpty && s.items == nil && s.enumValues == nil && s.additionalProperties == nil
-            && s.format == nil && s.constValue == nil
+        schemas[id].ref == nil && schemas[id].types.map { $0.subtracting(.null).isEmpty } ?? true && schemas[id].properties.isEmpty
+            && schemas[id].allOf.isEmpty && schemas[id].oneOf.isEmpty && schemas[id].anyOf.isEmpty && schemas[id].items == nil
+            && schemas[id].enumValues == nil && schemas[id].additionalProperties == nil && schemas[id].format == nil
+            && schemas[id].constValue == nil
     }
 
     /// An `allOf` that only adds a description or nullability to one schema is that schema.
-    private func singleStructuralMember(_ s: JSONSchema) -> SchemaID? {
-        let structural = s.allOf.filter { !isAnnotationOnly($0) }
-        guard structural.count == 1, s.properties.isEmpty else { return nil }
+    private func singleStructuralMember(_ id: SchemaID) -> SchemaID? {
+        let structural = schemas[id].allOf.filter { !isAnnotationOnly($0) }
+        guard structural.count == 1, schemas[id].properties.isEmpty else { return nil }
         return structural[0]
     }
 
@@ -168,11 +220,13 @@ public struct ModelTranslator {
         var nullable: Bool
     }
 
-    /// The Swift type for a schema; declares named types on first use.
-    mutating func typeRef(_ id: SchemaID, hint: String) -> TypeInfo {
-        var s = document.schemas[id]
+    /// The Swift type for a schema; declares named types on first use. `hint` (the name for an
+    /// inline schema) is worked out only when a new type is named: most schemas are primitives or
+    /// declared already. Schema fields are read through the table's borrowing subscript, never by
+    /// copying a whole `JSONSchema` (about twenty reference-counted fields) per call.
+    mutating func typeRef(_ id: SchemaID, hint: @autoclosure () -> String) -> TypeInfo {
         var current = id
-        var nullable = s.nullable
+        var nullable = schemas[id].nullable
         // Schemas passed through by `allOf`/`anyOf` wrapping (not `$ref`): a wrapper written as a
         // definition (`taxRateMappingOption: {allOf: [{...}]}`) lends its name to the inline schema inside.
         var wrappers: [SchemaID] = []
@@ -181,50 +235,51 @@ public struct ModelTranslator {
         while steps < 1000 {
             steps += 1
             if let name = overrides[current] { return TypeInfo(type: overrideType(name), nullable: nullable) }
-            if let target = s.ref?.target {
+            if let target = schemas[current].ref?.target {
                 current = target
-            } else if s.ref == nil, let member = singleStructuralMember(s), shape(current) == nil {
-                for m in s.allOf where isAnnotationOnly(m) { nullable = nullable || document.schemas[m].nullable }
+            } else if schemas[current].ref == nil, let member = singleStructuralMember(current), shape(current) == nil {
+                for m in schemas[current].allOf where isAnnotationOnly(m) { nullable = nullable || schemas[m].nullable }
                 wrappers.append(current)
                 current = member
-            } else if s.ref == nil, !s.oneOf.isEmpty || !s.anyOf.isEmpty, let inner = nullableWrapper(s) {
+            } else if schemas[current].ref == nil, !schemas[current].oneOf.isEmpty || !schemas[current].anyOf.isEmpty,
+                      let inner = nullableWrapper(current) {
                 nullable = true
                 wrappers.append(current)
                 current = inner
             } else {
                 break
             }
-            s = document.schemas[current]
-            nullable = nullable || s.nullable
+            nullable = nullable || schemas[current].nullable
         }
         if let name = overrides[current] { return TypeInfo(type: overrideType(name), nullable: nullable) }
-        if s.ref != nil { return TypeInfo(type: .jsonValue, nullable: nullable) } // unresolved (already an error)
+        if schemas[current].ref != nil { return TypeInfo(type: .jsonValue, nullable: nullable) } // unresolved (already an error)
 
         if shape(current) != nil {
-            let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, wrappers: wrappers, hint: hint))
+            let name = declaredNames[current] ?? declare(current, preferredName: preferredName(current, wrappers: wrappers, hint: hint()))
             return TypeInfo(type: .declared(name), nullable: nullable)
         }
-        if let b = s.booleanSchema { return TypeInfo(type: .jsonValue, nullable: nullable || b) }
+        if let b = schemas[current].booleanSchema { return TypeInfo(type: .jsonValue, nullable: nullable || b) }
         if let wrapper = wrapperNames[current] { return TypeInfo(type: .declared(wrapper), nullable: nullable) }
         if resolving.contains(current) {
             // The array or map contains itself: it becomes a named wrapper, finished below when
             // the outer call for it returns.
-            let name = SwiftName(names.claim(preferredName(current, wrappers: wrappers, hint: hint)))
+            let name = SwiftName(names.claim(preferredName(current, wrappers: wrappers, hint: hint())))
             wrapperNames[current] = name
             return TypeInfo(type: .declared(name), nullable: nullable)
         }
         if typeDepth >= Self.maxTypeDepth {
             diagnostics.append(Diagnostic(.error, "types nest more than \(Self.maxTypeDepth) levels deep here (arrays and maps through $refs)",
-                                          at: document.location(of: s.source)))
+                                          at: document.location(of: schemas[current].source)))
             return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         resolving.insert(current)
         typeDepth += 1
-        let info = structuralType(s, hint: hint, nullable: nullable)
+        let info = structuralType(current, hint: hint(), nullable: nullable)
         typeDepth -= 1
         resolving.remove(current)
         if let wrapper = wrapperNames[current] {
-            declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(s), deprecated: s.deprecated, value: info.type)))
+            declarations.append(.wrapper(WrapperDeclaration(name: wrapper, doc: docComment(current), deprecated: schemas[current].deprecated,
+                                                            value: info.type)))
             return TypeInfo(type: .declared(wrapper), nullable: nullable)
         }
         return info
@@ -237,39 +292,41 @@ public struct ModelTranslator {
     }
 
     /// The Swift type of a schema that is no named declaration: a primitive, an array or a map.
-    private mutating func structuralType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
-        let types = s.types?.subtracting(.null) ?? []
+    private mutating func structuralType(_ id: SchemaID, hint: @autoclosure () -> String, nullable: Bool) -> TypeInfo {
+        let types = schemas[id].types?.subtracting(.null) ?? []
         if types.isEmpty {
-            if !s.properties.isEmpty || s.additionalProperties != nil { return objectType(s, hint: hint, nullable: nullable) }
-            if s.items != nil { return arrayType(s, hint: hint, nullable: nullable) }
-            if let values = s.enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }) {
+            if !schemas[id].properties.isEmpty || schemas[id].additionalProperties != nil {
+                return objectType(schemas[id].additionalProperties, hint: hint(), nullable: nullable)
+            }
+            if let items = schemas[id].items { return arrayType(items, hint: hint(), nullable: nullable) }
+            if let values = schemas[id].enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }) {
                 return TypeInfo(type: .string, nullable: nullable)
             }
             return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         if types.rawValue.nonzeroBitCount > 1 {
-            if types == [.integer, .number] { return TypeInfo(type: .builtin(numberType(s)), nullable: nullable) }
-            warn("a schema with several types (\(types)) has no single Swift type; it becomes JSONValue", s.source)
+            if types == [.integer, .number] { return TypeInfo(type: .builtin(numberType(schemas[id].format)), nullable: nullable) }
+            warn("a schema with several types (\(types)) has no single Swift type; it becomes JSONValue", schemas[id].source)
             return TypeInfo(type: .jsonValue, nullable: nullable)
         }
         switch types {
-        case .string: return TypeInfo(type: .builtin(stringType(s)), nullable: nullable)
+        case .string: return TypeInfo(type: .builtin(stringType(schemas[id].format)), nullable: nullable)
         case .integer:
-            switch s.format {
+            switch schemas[id].format {
             case "int32": return TypeInfo(type: .builtin(.int32), nullable: nullable)
             case "int64": return TypeInfo(type: .builtin(.int64), nullable: nullable)
             default: return TypeInfo(type: .builtin(.int), nullable: nullable)
             }
-        case .number: return TypeInfo(type: .builtin(numberType(s)), nullable: nullable)
+        case .number: return TypeInfo(type: .builtin(numberType(schemas[id].format)), nullable: nullable)
         case .boolean: return TypeInfo(type: .builtin(.bool), nullable: nullable)
-        case .array: return arrayType(s, hint: hint, nullable: nullable)
-        case .object: return objectType(s, hint: hint, nullable: nullable)
+        case .array: return arrayType(schemas[id].items, hint: hint(), nullable: nullable)
+        case .object: return objectType(schemas[id].additionalProperties, hint: hint(), nullable: nullable)
         default: return TypeInfo(type: .jsonValue, nullable: nullable)
         }
     }
 
-    private func numberType(_ s: JSONSchema) -> BuiltinType {
-        switch s.format {
+    private func numberType(_ format: String?) -> BuiltinType {
+        switch format {
         case "decimal": return .decimal
         case "float": return .float
         default: return .double
@@ -278,23 +335,23 @@ public struct ModelTranslator {
 
     /// date-time and date: `DateTime` (tolerant, keeps the text); uuid, uri, byte and binary
     /// stay `String` inside JSON (exact round trip of ids and links; JSON cannot carry raw bytes).
-    private func stringType(_ s: JSONSchema) -> BuiltinType {
-        switch s.format {
+    private func stringType(_ format: String?) -> BuiltinType {
+        switch format {
         case "date-time", "date": return .dateTime
         default: return .string
         }
     }
 
-    private mutating func arrayType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
-        guard let items = s.items else { return TypeInfo(type: .array(.jsonValue), nullable: nullable) }
-        let element = typeRef(items, hint: hint + "Item")
+    private mutating func arrayType(_ items: SchemaID?, hint: @autoclosure () -> String, nullable: Bool) -> TypeInfo {
+        guard let items else { return TypeInfo(type: .array(.jsonValue), nullable: nullable) }
+        let element = typeRef(items, hint: hint() + "Item")
         return TypeInfo(type: .array(element.type), nullable: nullable)
     }
 
-    private mutating func objectType(_ s: JSONSchema, hint: String, nullable: Bool) -> TypeInfo {
-        switch s.additionalProperties {
+    private mutating func objectType(_ additionalProperties: AdditionalProperties?, hint: @autoclosure () -> String, nullable: Bool) -> TypeInfo {
+        switch additionalProperties {
         case let .schema(valueSchema):
-            return TypeInfo(type: .dictionary(typeRef(valueSchema, hint: hint + "Value").type), nullable: nullable)
+            return TypeInfo(type: .dictionary(typeRef(valueSchema, hint: hint() + "Value").type), nullable: nullable)
         default:
             return TypeInfo(type: .dictionary(.jsonValue), nullable: nullable)
         }
@@ -311,9 +368,10 @@ public struct ModelTranslator {
         return hint
     }
 
-    /// The name of a schema written as a component or a definition; nil for inline schemas.
+    /// The name of a schema written as a component or a definition, or in a file of its own
+    /// (`fileName`); nil for inline schemas.
     private func placeName(_ id: SchemaID) -> String? {
-        let pointer = document.location(of: document.schemas[id].source).pointer
+        let pointer = jsonPointer(of: schemas[id].source)
         let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         if parts.count >= 3, parts[0] == "components", parts[1] == "schemas" {
             if parts.count == 3 { return Naming.upperCamel(unescape(parts[2])) }
@@ -321,11 +379,32 @@ public struct ModelTranslator {
                 return Naming.upperCamel(unescape(parts[parts.count - 1]))
             }
         }
-        return nil
+        return fileName(id)
+    }
+
+    /// A schema at the root of a file other than the document's (`$ref: ./schemas/Pet.yaml`) is
+    /// named after the file (`Pet`); one at the top of such a file (`models/vpc.yml#/vpc`) after
+    /// its key (`Vpc`). Nil for any other schema.
+    private func fileName(_ id: SchemaID) -> String? {
+        let source = schemas[id].source
+        guard source.file != 0 else { return nil }
+        let pointer = document.location(of: source).pointer
+        let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        let name: String
+        switch parts.count {
+        case 0:
+            let file = document.files[Int(source.file)].path.split(separator: "/").last.map(String.init) ?? ""
+            name = file.lastIndex(of: ".").map { String(file[..<$0]) } ?? file
+        case 1: name = unescape(String(parts[parts.startIndex]))
+        default: return nil
+        }
+        let swiftName = Naming.upperCamel(name)
+        return swiftName.isEmpty ? nil : swiftName
     }
 
     private func unescape(_ component: String) -> String {
-        component.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        guard component.utf8.contains(UInt8(ascii: "~")) else { return component }
+        return component.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
     }
 
     // MARK: Declarations
@@ -337,7 +416,7 @@ public struct ModelTranslator {
         if shape(id) == .stringEnum { enumNames.insert(name) }
         if claimed != preferredName, names.isReserved(preferredName) {
             warn("the type name '\(preferredName)' is taken by Swift, the runtime or the module's own declarations; this schema's type is '\(claimed)'",
-                 document.schemas[id].source)
+                 schemas[id].source)
         }
         declaredNames[id] = name
         queue.append((id, name))
@@ -355,14 +434,13 @@ public struct ModelTranslator {
     }
 
     private mutating func buildDeclaration(_ id: SchemaID, name: SwiftName) -> TypeDeclaration? {
-        let s = document.schemas[id]
-        let doc = docComment(s)
+        let doc = docComment(id)
         switch shape(id) {
         case .stringEnum:
-            var caseNames = NameRegistry(reserved: Naming.enumMembers)
+            var caseNames = NameRegistry(reserved: Naming.enumMembers, capacity: schemas[id].enumValues?.count ?? 0)
             var cases: [EnumCase] = []
             var seenValues = Set<String>()
-            for value in s.enumValues ?? [] {
+            for value in schemas[id].enumValues ?? [] {
                 guard case let .string(text) = document.value(of: value), seenValues.insert(text).inserted else { continue }
                 let caseName = Naming.lowerCamel(text.isEmpty ? "empty" : text)
                 let claimed = caseNames.claim(caseName)
@@ -371,11 +449,13 @@ public struct ModelTranslator {
                 }
                 cases.append(EnumCase(name: SwiftName(claimed), rawValue: text))
             }
-            return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases))
+            return .enumeration(EnumDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, cases: cases))
         case .object, .mergedAllOf:
-            return .structure(StructDeclaration(name: name, doc: doc, deprecated: s.deprecated, properties: properties(of: id, owner: name)))
+            let properties = properties(of: id, owner: name)
+            return .structure(StructDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, properties: properties,
+                                                additionalProperties: additionalProperties(of: id, owner: name, besides: properties)))
         case .oneOf:
-            return .oneOf(oneOfDeclaration(s, name: name, doc: doc))
+            return .oneOf(oneOfDeclaration(id, name: name, doc: doc))
         case nil:
             return nil
         }
@@ -388,14 +468,18 @@ public struct ModelTranslator {
     /// become `indirect` and, if a cycle of structs remains, the properties along it are stored in
     /// an `Indirect` box (a private twin behind the public property, as for deprecated ones).
     private mutating func breakContainmentCycles() {
-        var index: [SwiftName: Int] = [:]
-        for (i, d) in declarations.enumerated() { index[d.name] = i }
-        func edges(_ i: Int, skippingOneOf: Bool) -> [Int] {
-            switch declarations[i] {
+        let index = declarationIndex
+        // Each declaration's edges, looked up by name once (Tarjan's algorithm asks for them more than once).
+        let allEdges: [[Int]] = declarations.map {
+            switch $0 {
             case let .structure(d): return d.properties.compactMap { $0.type.declaredName.flatMap { index[$0] } }
-            case let .oneOf(d): return skippingOneOf ? [] : d.cases.compactMap { $0.type.declaredName.flatMap { index[$0] } }
+            case let .oneOf(d): return d.cases.compactMap { $0.type.declaredName.flatMap { index[$0] } }
             case .enumeration, .wrapper: return []
             }
+        }
+        func edges(_ i: Int, skippingOneOf: Bool) -> [Int] {
+            if skippingOneOf, case .oneOf = declarations[i] { return [] }
+            return allEdges[i]
         }
         let first = Self.cyclicComponents(count: declarations.count) { edges($0, skippingOneOf: false) }
         guard first.contains(where: { $0 >= 0 }) else { return }
@@ -416,7 +500,7 @@ public struct ModelTranslator {
             declarations[i] = .structure(d)
         }
         usesIndirectBox = declarations.contains {
-            if case let .structure(d) = $0 { return d.properties.contains(where: \.boxed) } else { return false }
+            if case let .structure(d) = $0 { return d.properties.contains { $0.boxed } } else { return false }
         }
     }
 
@@ -498,11 +582,11 @@ public struct ModelTranslator {
         var tooDeep: NodeRef?
         var positions: [String: Int] = [:]
         func collect(_ id: SchemaID, depth: Int, into list: inout [(String, SchemaID)], required: inout Set<String>, translator: ModelTranslator) {
-            let resolved = translator.document.schemas.resolved(id)
+            let resolved = translator.schemas.resolved(id)
             guard visited.insert(resolved).inserted else { return }
             // Fields read through the table's borrowing subscript: `let s = ...[resolved]` would
             // copy a whole JSONSchema (about twenty reference-counted fields) per object.
-            let schemas = translator.document.schemas
+            let schemas = translator.schemas
             guard depth < Self.maxTypeDepth else {
                 tooDeep = schemas[resolved].source
                 return
@@ -517,20 +601,17 @@ public struct ModelTranslator {
         if let tooDeep {
             diagnostics.append(Diagnostic(.error, "allOf nests more than \(Self.maxTypeDepth) levels deep here", at: document.location(of: tooDeep)))
         }
-        if case .schema = document.schemas[id].additionalProperties, !collected.isEmpty {
-            warn("an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them)", document.schemas[id].source)
-        }
-        var memberNames = NameRegistry(reserved: Naming.structMembers)
+        var memberNames = NameRegistry(reserved: Naming.structMembers, capacity: collected.count)
         var out: [PropertyDeclaration] = []
         for (jsonName, schemaID) in collected {
             let info = typeRef(schemaID, hint: owner.identifier + Naming.upperCamel(jsonName))
             // One field read, not a copy of the property's JSONSchema per property.
-            let deprecated = document.schemas[schemaID].deprecated
+            let deprecated = schemas[schemaID].deprecated
             let isRequired = required.contains(jsonName)
             let wanted = Naming.lowerCamel(jsonName)
             let plainName = memberNames.claim(wanted)
             if plainName != wanted, memberNames.isReserved(wanted) {
-                warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", document.schemas[schemaID].source)
+                warn("property '\(jsonName)' would be '\(wanted)', a member every generated struct has; it is '\(plainName)'", schemas[schemaID].source)
             }
             let name = SwiftName(plainName)
             // A parameter called `self` would shadow `self` inside the init.
@@ -543,8 +624,22 @@ public struct ModelTranslator {
         return out
     }
 
-    private mutating func oneOfDeclaration(_ s: JSONSchema, name: SwiftName, doc: [String]) -> OneOfDeclaration {
-        let members = s.oneOf.isEmpty ? s.anyOf : s.oneOf
+    /// `additionalProperties` (a schema, or `true`: any value) beside properties: a member that
+    /// holds the other keys, named so that it is no property's name.
+    private mutating func additionalProperties(of id: SchemaID, owner: SwiftName, besides properties: [PropertyDeclaration]) -> AdditionalPropertiesDeclaration? {
+        guard !properties.isEmpty else { return nil }
+        let valueType: TypeRef
+        switch schemas[id].additionalProperties {
+        case let .schema(schema): valueType = typeRef(schema, hint: owner.identifier + "AdditionalProperty").type
+        case .allowed(true): valueType = .jsonValue
+        case .allowed(false), nil: return nil
+        }
+        var memberNames = NameRegistry(reserved: Naming.structMembers.union(properties.map(\.name.identifier)))
+        return AdditionalPropertiesDeclaration(name: SwiftName(memberNames.claim("additionalProperties")), valueType: valueType)
+    }
+
+    private mutating func oneOfDeclaration(_ id: SchemaID, name: SwiftName, doc: [String]) -> OneOfDeclaration {
+        let members = schemas[id].oneOf.isEmpty ? schemas[id].anyOf : schemas[id].oneOf
         var caseNames = NameRegistry(reserved: Naming.oneOfMembers)
         var cases: [OneOfCase] = []
         for (index, member) in members.enumerated() {
@@ -558,33 +653,34 @@ public struct ModelTranslator {
             case .dictionary: base = "object"
             }
             var values: [String] = []
-            if let discriminator = s.discriminator {
-                let resolved = document.schemas.resolved(member)
-                values = discriminator.mapping.entries.filter { $0.value.schema.map(document.schemas.resolved) == resolved }.map(\.key)
-                if values.isEmpty, let ref = document.schemas[member].ref?.ref, let last = ref.split(separator: "/").last {
+            if let discriminator = schemas[id].discriminator {
+                let resolved = schemas.resolved(member)
+                values = discriminator.mapping.entries.filter { $0.value.schema.map(schemas.resolved) == resolved }.map(\.key)
+                if values.isEmpty, let ref = schemas[member].ref?.ref, let last = ref.split(separator: "/").last {
                     values = [String(last)] // implicit mapping: the schema's name
                 }
             }
             cases.append(OneOfCase(name: SwiftName(caseNames.claim(base)), type: info.type, discriminatorValues: values))
         }
-        return OneOfDeclaration(name: name, doc: doc, deprecated: s.deprecated, cases: cases, discriminator: s.discriminator?.propertyName)
+        return OneOfDeclaration(name: name, doc: doc, deprecated: schemas[id].deprecated, cases: cases, discriminator: schemas[id].discriminator?.propertyName)
     }
 
     // MARK: Docs and diagnostics
 
     /// A property's own description, else that of the schema it refers to.
     private func propertyDoc(_ id: SchemaID) -> [String] {
-        let own = docComment(document.schemas[id])
-        return own.isEmpty ? docComment(document.schemas[document.schemas.resolved(id)]) : own
+        let own = docComment(id)
+        return own.isEmpty ? docComment(schemas.resolved(id)) : own
     }
 
-    func docComment(_ s: JSONSchema) -> [String] {
+    func docComment(_ id: SchemaID) -> [String] {
         var text = ""
-        if let title = s.title, !title.isEmpty { text += title }
-        if let description = s.description, !description.isEmpty, description != s.title {
+        let title = schemas[id].title
+        if let title, !title.isEmpty { text += title }
+        if let description = schemas[id].description, !description.isEmpty, description != title {
             text += text.isEmpty ? description : "\n\n" + description
         }
-        if let example = s.example {
+        if let example = schemas[id].example {
             text += (text.isEmpty ? "" : "\n\n") + "Example: `" + JSONText.compact(document.value(of: example)) + "`"
         }
         return Naming.docLines(text)
@@ -615,6 +711,25 @@ public struct ModelTranslator {
     func declaredProperty(_ typeName: SwiftName, jsonName: String) -> PropertyDeclaration? {
         guard case let .structure(s)? = declaration(named: typeName) else { return nil }
         return s.properties.first { $0.jsonName == jsonName }
+    }
+}
+
+extension Array where Element == JSONSchema {
+    /// A schema by id, read in place. `SchemaTable`'s subscript lives in another module and yields
+    /// a copy of the whole `JSONSchema` (Array's getter), about twenty retains and releases per
+    /// field read; inlined here, a field read is one load.
+    subscript(id: SchemaID) -> JSONSchema { self[Int(id.index)] }
+
+    /// `SchemaTable.resolved` on these reads: `$ref`s followed to the schema that says something
+    /// (loops, reported when the document was read, just stop).
+    func resolved(_ id: SchemaID) -> SchemaID {
+        var current = id
+        var steps = 0
+        while let target = self[current].ref?.target, steps < count {
+            current = target
+            steps += 1
+        }
+        return current
     }
 }
 

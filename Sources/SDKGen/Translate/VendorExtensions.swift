@@ -29,6 +29,7 @@ struct VendorExtensions {
     /// matches its id), as written; nil when none does.
     func methodNameOverride(for op: SpecOperation, id: String) -> String? {
         if let own = operationMethodNames[op.source] { return own }
+        if methodNameOverrides.isEmpty { return nil }
         let range = NSRange(id.startIndex..., in: id)
         return methodNameOverrides.last { $0.operationID.firstMatch(in: id, range: range) != nil }?.methodName
     }

@@ -12,10 +12,11 @@ import XCTest
 extension XCTestCase {
     /// `components.schemas` (the YAML of the map's entries) -> the declarations they become, as
     /// `Models.mustache` writes them (after the file's header and imports).
-    func assertSchemas(_ schemasYAML: String, _ expectedSwift: String, diagnostics expected: [String] = [], openapi: String = "3.1.0",
+    /// `files`: other files beside the document (path relative to it -> text), for `$ref`s to them.
+    func assertSchemas(_ schemasYAML: String, files: [String: String] = [:], _ expectedSwift: String, diagnostics expected: [String] = [], openapi: String = "3.1.0",
                        file: StaticString = #filePath, line: UInt = #line, function: String = #function) throws {
         let document = "components:\n  schemas:\n" + indented(schemasYAML, by: 4)
-        let (model, diagnostics) = try translate(document, openapi: openapi, file: file, line: line)
+        let (model, diagnostics) = try translate(document, openapi: openapi, files: files, file: file, line: line)
         XCTAssertEqual(diagnostics, expected, "diagnostics", file: file, line: line)
         guard let model else { return }
         let header = HeaderContext.make(module: "Snippet", specFileName: "snippet.yaml", title: "Snippet")
@@ -60,8 +61,13 @@ extension XCTestCase {
 
     // MARK: Support
 
-    private func translate(_ fragment: String, openapi: String, file: StaticString, line: UInt) throws -> (SDKModel?, [String]) {
+    private func translate(_ fragment: String, openapi: String, files: [String: String] = [:], file: StaticString, line: UInt) throws -> (SDKModel?, [String]) {
         let folder = try temporaryFolder()
+        for (relativePath, text) in files {
+            let url = folder.appendingPathComponent(relativePath)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
         let path = folder.appendingPathComponent("snippet.yaml").path
         let text = "openapi: \(openapi)\ninfo: {title: Snippet, version: '1'}\nservers: [{url: 'https://api.example.com'}]\n" + fragment
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

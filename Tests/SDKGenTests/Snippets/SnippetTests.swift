@@ -65,9 +65,9 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(name, forKey: .name)
-                try container.encode(number, forKey: .number)
-                try container.encodeIfPresent(note, forKey: .note)
+                try container.encode(self.name, forKey: .name)
+                try container.encode(self.number, forKey: .number)
+                try container.encodeIfPresent(self.note, forKey: .note)
             }
         }
         """#)
@@ -100,7 +100,7 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(number, forKey: .number)
+                try container.encode(self.number, forKey: .number)
             }
         }
         """#, openapi: "3.0.3")
@@ -272,7 +272,7 @@ final class SnippetTests: XCTestCase {
             /// conformance would leave them out); the others as the synthesized conformance does.
             public func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(base, forKey: .base)
+                try container.encode(self.base, forKey: .base)
             }
         }
         """#)
@@ -435,8 +435,9 @@ final class SnippetTests: XCTestCase {
         ])
     }
 
-    /// Properties and additionalProperties together: the properties are modelled, and a warning says the rest is not.
-    func testPropertiesWithAdditionalPropertiesWarn() throws {
+    /// Properties and additionalProperties together: a struct with the properties and a map of
+    /// the other keys, which it decodes and writes back itself.
+    func testPropertiesWithAdditionalPropertiesKeepTheOtherKeys() throws {
         try assertSchemas(#"""
         Mixed:
           type: object
@@ -445,18 +446,34 @@ final class SnippetTests: XCTestCase {
         """#, #"""
         public struct Mixed: Codable, Hashable, Sendable {
             public var id: String?
+            /// The object's other members (the schema's `additionalProperties`), by JSON key.
+            public var additionalProperties: [String: String]
 
-            public init(id: String? = nil) {
+            public init(id: String? = nil, additionalProperties: [String: String] = [:]) {
                 self.id = id
+                self.additionalProperties = additionalProperties
             }
 
-            enum CodingKeys: String, CodingKey {
+            enum CodingKeys: String, CodingKey, CaseIterable {
                 case id = "id"
             }
+
+            /// Decodes the members the schema names as the synthesized conformance would, and the
+            /// object's other keys into `additionalProperties`.
+            public init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                self.id = try container.decodeIfPresent(String.self, forKey: .id)
+                self.additionalProperties = try AnyCodingKey.additionalMembers(String.self, in: decoder, skipping: CodingKeys.self)
+            }
+
+            /// Writes the members the schema names as the synthesized conformance would, then the others.
+            public func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encodeIfPresent(self.id, forKey: .id)
+                try AnyCodingKey.encodeAdditionalMembers(self.additionalProperties, to: encoder, skipping: CodingKeys.self)
+            }
         }
-        """#, diagnostics: [
-            "warning: an object with both properties and additionalProperties: the additional properties are not modelled (decoding ignores them) (at #/components/schemas/Mixed)",
-        ])
+        """#)
     }
 
     /// A schema called `String` would shadow Swift's: its type is `String2`, with a warning.
@@ -1141,7 +1158,7 @@ final class SnippetTests: XCTestCase {
             /// Creates a client.
             /// - Parameters:
             ///   - serverURL: The API's base URL (default: the document's first server).
-            ///   - auth:
+            ///   - auth: The API key of the security scheme `auth`, sent in the header `Authorization`.
             ///   - transport: Sends the requests: `URLSessionTransport()`, `AsyncHTTPClientTransport()` or your own.
             ///   - middlewares: Run around every attempt, in order.
             ///   - options: Retries, timeouts, logging.

@@ -49,4 +49,17 @@ check(again.contains(#""status":"Refunded""#), "unknown enum value re-encodes un
 check(!again.contains("optionalString"), "nil optionals are omitted")
 check(again.contains(#""requiredNullable":null"#), "a required, nullable member is written as null, not left out: \(again)")
 check((try? decode(Everything.self, #"{"requiredNullable":null,"money":1}"#)) == nil, "a missing required property fails decoding")
+
+// Properties beside additionalProperties: the other keys are kept and written back.
+let extensible = try decode(Extensible.self, #"{"id":"e1","extra":2,"more":3}"#)
+check(extensible.id == "e1" && extensible.note == nil && extensible.additionalProperties == ["extra": 2, "more": 3], "additional members decoded: \(extensible)")
+check(try encode(extensible) == #"{"extra":2,"id":"e1","more":3}"#, "additional members written back: \(try encode(extensible))")
+check((try? decode(Extensible.self, #"{"id":"e1","extra":"two"}"#)) == nil, "an additional member of the wrong type fails decoding")
+var changed = extensible
+changed.additionalProperties["id"] = 9
+check(try encode(changed).contains(#""id":"e1""#), "a named member wins over an additional one of the same key")
+let open = try decode(OpenEnded.self, #"{"additionalProperties":"named","self":"me","x":[1,"a"]}"#)
+check(open.additionalProperties == "named" && open.`self` == "me" && open.additionalProperties2["x"] == .array([.number(1), .string("a")]),
+      "additionalProperties: true keeps any value, beside a member called self: \(open)")
+check(try encode(open) == #"{"additionalProperties":"named","self":"me","x":[1,"a"]}"#, "any value written back: \(try encode(open))")
 print("ALL CHECKS PASSED")

@@ -96,31 +96,31 @@ public struct Everything: Codable, Hashable, Sendable {
     /// conformance would leave them out); the others as the synthesized conformance does.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(requiredString, forKey: .requiredString)
-        try container.encodeIfPresent(optionalString, forKey: .optionalString)
-        try container.encode(requiredNullable, forKey: .requiredNullable)
-        try container.encodeIfPresent(nullable30Style, forKey: .nullable30Style)
-        try container.encodeIfPresent(int32, forKey: .int32)
-        try container.encodeIfPresent(int64, forKey: .int64)
-        try container.encodeIfPresent(plainInt, forKey: .plainInt)
-        try container.encode(money, forKey: .money)
-        try container.encodeIfPresent(ratio, forKey: .ratio)
-        try container.encodeIfPresent(single, forKey: .single)
-        try container.encodeIfPresent(flag, forKey: .flag)
-        try container.encodeIfPresent(id, forKey: .id)
-        try container.encodeIfPresent(created, forKey: .created)
-        try container.encodeIfPresent(day, forKey: .day)
-        try container.encodeIfPresent(link, forKey: .link)
-        try container.encodeIfPresent(file, forKey: .file)
-        try container.encodeIfPresent(tags, forKey: .tags)
-        try container.encodeIfPresent(matrix, forKey: .matrix)
-        try container.encodeIfPresent(counts, forKey: .counts)
-        try container.encodeIfPresent(freeObject, forKey: .freeObject)
-        try container.encodeIfPresent(anything, forKey: .anything)
-        try container.encodeIfPresent(untypedArray, forKey: .untypedArray)
-        try container.encodeIfPresent(status, forKey: .status)
-        try container.encodeIfPresent(nullableStatus, forKey: .nullableStatus)
-        try container.encodeIfPresent(_oldField, forKey: ._oldField)
+        try container.encode(self.requiredString, forKey: .requiredString)
+        try container.encodeIfPresent(self.optionalString, forKey: .optionalString)
+        try container.encode(self.requiredNullable, forKey: .requiredNullable)
+        try container.encodeIfPresent(self.nullable30Style, forKey: .nullable30Style)
+        try container.encodeIfPresent(self.int32, forKey: .int32)
+        try container.encodeIfPresent(self.int64, forKey: .int64)
+        try container.encodeIfPresent(self.plainInt, forKey: .plainInt)
+        try container.encode(self.money, forKey: .money)
+        try container.encodeIfPresent(self.ratio, forKey: .ratio)
+        try container.encodeIfPresent(self.single, forKey: .single)
+        try container.encodeIfPresent(self.flag, forKey: .flag)
+        try container.encodeIfPresent(self.id, forKey: .id)
+        try container.encodeIfPresent(self.created, forKey: .created)
+        try container.encodeIfPresent(self.day, forKey: .day)
+        try container.encodeIfPresent(self.link, forKey: .link)
+        try container.encodeIfPresent(self.file, forKey: .file)
+        try container.encodeIfPresent(self.tags, forKey: .tags)
+        try container.encodeIfPresent(self.matrix, forKey: .matrix)
+        try container.encodeIfPresent(self.counts, forKey: .counts)
+        try container.encodeIfPresent(self.freeObject, forKey: .freeObject)
+        try container.encodeIfPresent(self.anything, forKey: .anything)
+        try container.encodeIfPresent(self.untypedArray, forKey: .untypedArray)
+        try container.encodeIfPresent(self.status, forKey: .status)
+        try container.encodeIfPresent(self.nullableStatus, forKey: .nullableStatus)
+        try container.encodeIfPresent(self._oldField, forKey: ._oldField)
     }
 }
 
@@ -182,6 +182,77 @@ public enum LegacyStatus: Codable, Hashable, Sendable, RawRepresentable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
+    }
+}
+
+/// Named members and any others (additionalProperties beside properties).
+public struct Extensible: Codable, Hashable, Sendable {
+    public var id: String
+    public var note: String?
+    /// The object's other members (the schema's `additionalProperties`), by JSON key.
+    public var additionalProperties: [String: Int]
+
+    public init(id: String, note: String? = nil, additionalProperties: [String: Int] = [:]) {
+        self.id = id
+        self.note = note
+        self.additionalProperties = additionalProperties
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id = "id"
+        case note = "note"
+    }
+
+    /// Decodes the members the schema names as the synthesized conformance would, and the
+    /// object's other keys into `additionalProperties`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.id = try container.decode(String.self, forKey: .id)
+        self.note = try container.decodeIfPresent(String.self, forKey: .note)
+        self.additionalProperties = try AnyCodingKey.additionalMembers(Int.self, in: decoder, skipping: CodingKeys.self)
+    }
+
+    /// Writes the members the schema names as the synthesized conformance would, then the others.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(self.id, forKey: .id)
+        try container.encodeIfPresent(self.note, forKey: .note)
+        try AnyCodingKey.encodeAdditionalMembers(self.additionalProperties, to: encoder, skipping: CodingKeys.self)
+    }
+}
+
+public struct OpenEnded: Codable, Hashable, Sendable {
+    public var additionalProperties: String?
+    public var `self`: String?
+    /// The object's other members (the schema's `additionalProperties`), by JSON key.
+    public var additionalProperties2: [String: JSONValue]
+
+    public init(additionalProperties: String? = nil, `self` selfValue: String? = nil, additionalProperties2: [String: JSONValue] = [:]) {
+        self.additionalProperties = additionalProperties
+        self.`self` = selfValue
+        self.additionalProperties2 = additionalProperties2
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case additionalProperties = "additionalProperties"
+        case `self` = "self"
+    }
+
+    /// Decodes the members the schema names as the synthesized conformance would, and the
+    /// object's other keys into `additionalProperties2`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.additionalProperties = try container.decodeIfPresent(String.self, forKey: .additionalProperties)
+        self.`self` = try container.decodeIfPresent(String.self, forKey: .`self`)
+        self.additionalProperties2 = try AnyCodingKey.additionalMembers(JSONValue.self, in: decoder, skipping: CodingKeys.self)
+    }
+
+    /// Writes the members the schema names as the synthesized conformance would, then the others.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(self.additionalProperties, forKey: .additionalProperties)
+        try container.encodeIfPresent(self.`self`, forKey: .`self`)
+        try AnyCodingKey.encodeAdditionalMembers(self.additionalProperties2, to: encoder, skipping: CodingKeys.self)
     }
 }
 

@@ -10,5 +10,7 @@ public enum TypesSchemas {
         "#/components/schemas/Legacy": Legacy.self,
         "#/components/schemas/UsesLegacy": UsesLegacy.self,
         "#/components/schemas/LegacyStatus": LegacyStatus.self,
+        "#/components/schemas/Extensible": Extensible.self,
+        "#/components/schemas/OpenEnded": OpenEnded.self,
     ]
 }
