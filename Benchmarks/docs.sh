@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds every DocC catalog of the package, with DocC's warnings as errors:
 #   Sources/PayablesRuntime/PayablesRuntime.docc, Sources/BillPay/BillPay.docc,
-#   Generated/CodatSyncPayables/CodatSyncPayables.docc, Generated/CodatSyncPayablesV1/CodatSyncPayablesV1.docc
+#   Generated/CodatSyncPayables/CodatSyncPayables.docc, Generated/CodatSyncPayablesV1/CodatSyncPayablesV1.docc,
+#   Generated/CodatPlatformWebhooks/CodatPlatformWebhooks.docc
 # into one combined archive, so that a page links to the symbols and articles of the modules it
 # depends on (BillPay -> CodatSyncPayables.Client, PayablesRuntime). swift-docc-plugin builds the
 # targets in .build first (symbol graphs), then runs the toolchain's docc.
@@ -16,5 +17,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
 swift package generate-documentation --enable-experimental-combined-documentation --warnings-as-errors \
-    --target PayablesRuntime --target CodatSyncPayables --target CodatSyncPayablesV1 --target BillPay "$@"
+    --target PayablesRuntime --target CodatSyncPayables --target CodatSyncPayablesV1 --target CodatPlatformWebhooks --target BillPay "$@"
 echo "docs.sh: every catalog built with no DocC warning in $((SECONDS - start)) s"
