@@ -72,6 +72,9 @@ struct RunDriver {
                 case let .notRecorded(id, reason):
                     output.update(IntentUpdate(intentId: id.rawValue, state: .notSent, billIds: bills(id, before), amount: amount(id, before),
                                                detail: Self.oneLine(reason), worker: workers.worker))
+                case let .deferredForRateLimit(id, retryAfter, _):
+                    output.update(IntentUpdate(intentId: id.rawValue, state: .notSent, billIds: bills(id, before), amount: amount(id, before),
+                                               detail: "Codat answered 429 before anything was written: sending again in \(retryAfter)", worker: workers.worker))
                 case let .rateLimited(notice):
                     output.rateLimited(notice.description)
                 case let .finished(finished):
