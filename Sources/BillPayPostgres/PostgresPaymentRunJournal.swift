@@ -152,6 +152,13 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
         return nil
     }
 
+    public func runs() async throws -> [PaymentRunRecord] {
+        let rows = try await guarded { try await client.query("SELECT data FROM payment_runs ORDER BY created_at, run_id", logger: logger) }
+        var records: [PaymentRunRecord] = []
+        for try await data in rows.decode(String.self) { records.append(try PaymentJournalCoding.decode(PaymentRunRecord.self, data)) }
+        return records
+    }
+
     static let columns = "run_id, intent_id, position, state, intent, payment, record_id, refusal, note, claims, worker, lease_expires_at, updated_at"
 
     public func entries(runId: String) async throws -> [PaymentRunEntry] {

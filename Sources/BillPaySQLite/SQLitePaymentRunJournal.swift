@@ -127,6 +127,13 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
         return try text.map { try PaymentJournalCoding.decode(PaymentRunRecord.self, $0) }
     }
 
+    public func runs() async throws -> [PaymentRunRecord] {
+        let texts = try await guarded {
+            try await self.pool.read { db in try String.fetchAll(db, sql: "SELECT data FROM payment_runs ORDER BY created_at, run_id") }
+        }
+        return try texts.map { try PaymentJournalCoding.decode(PaymentRunRecord.self, $0) }
+    }
+
     public func entries(runId: String) async throws -> [PaymentRunEntry] {
         try await guarded {
             try await self.pool.read { db in

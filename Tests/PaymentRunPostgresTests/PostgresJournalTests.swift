@@ -60,6 +60,22 @@ final class PostgresJournalTests: XCTestCase {
         XCTAssertEqual(stored.dropFirst().map(\.worker), Array(repeating: "B", count: 5))
     }
 
+    /// `runs()` lists every run, the oldest first, to every client.
+    func testRunsListsEveryRunOldestFirst() async throws {
+        let server = try PostgresServer.start(self)
+        let a = try await server.journal(), b = try await server.journal()
+        defer { a.shutdown(); b.shutdown() }
+        let none = try await b.runs()
+        XCTAssertTrue(none.isEmpty)
+        for id in ["week-24", "week-23"] {
+            let record = PaymentRunRecord(runId: id, api: .sync, companyId: "c", connectionId: "k", planDigest: "d-\(id)", intentCount: 2, createdAt: Date())
+            _ = try await a.createRun(record, entries: entries(runId: id, count: 2))
+        }
+        let listed = try await b.runs()
+        XCTAssertEqual(listed.map(\.runId), ["week-24", "week-23"], "in the order written")
+        XCTAssertEqual(listed.map(\.planDigest), ["d-week-24", "d-week-23"])
+    }
+
     /// The delivery entries (`PaymentJournalStorage`) round-trip through the server.
     func testDeliveryEntriesRoundTrip() async throws {
         let server = try PostgresServer.start(self)

@@ -47,4 +47,24 @@ final class SQLiteJournalTests: XCTestCase {
         // The file is in WAL mode.
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL journal file")
     }
+
+    /// `runs()` lists every run of the file, the oldest first, to any connection (`billpay status`
+    /// and `resume` pick the only one, or list them).
+    func testRunsListsEveryRunOldestFirst() async throws {
+        let path = try temporaryFolder(self).appendingPathComponent("journal.sqlite").path
+        let journal = try SQLitePaymentRunJournal(path: path)
+        let none = try await journal.runs()
+        XCTAssertTrue(none.isEmpty)
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for (offset, id) in ["week-24", "week-23", "a-later"].enumerated() {
+            let record = PaymentRunRecord(runId: id, api: offset == 2 ? .v1 : .sync, companyId: "c", connectionId: "k", planDigest: "d-\(id)",
+                                          intentCount: offset + 1, createdAt: start.addingTimeInterval(Double([10, 0, 20][offset])))
+            _ = try await journal.createRun(record, entries: [])
+        }
+        let listed = try await SQLitePaymentRunJournal(path: path).runs()
+        XCTAssertEqual(listed.map(\.runId), ["week-23", "week-24", "a-later"])
+        XCTAssertEqual(listed.map(\.intentCount), [2, 1, 3])
+        XCTAssertEqual(listed.last?.api, .v1)
+        XCTAssertEqual(listed.first?.createdAt, start)
+    }
 }
