@@ -1,5 +1,6 @@
 import BillPay
 import BillPaySQLite
+import CodatWebhooks
 import Foundation
 import XCTest
 
@@ -46,6 +47,19 @@ final class SQLiteJournalTests: XCTestCase {
         }
         // The file is in WAL mode.
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL journal file")
+    }
+
+    /// As `WebhookDeduplication`: a claim holds across two connections to the file (two
+    /// processes, or a restart), one winner when both claim at once, forgotten after the
+    /// retention (30 hours by default: Codat retries for 28, CODAT-FACTS §4).
+    func testWebhookClaimsSurviveARestartAndHaveOneWinner() async throws {
+        let path = try temporaryFolder(self).appendingPathComponent("journal.sqlite").path
+        let first = try SQLitePaymentRunJournal(path: path)
+        XCTAssertEqual(first.webhookRetention, InMemoryWebhookDeduplication.defaultRetention)
+        let second = try SQLitePaymentRunJournal(path: path)
+        try await checkClaimsHoldAcrossConnections(first, second)
+        try await checkConcurrentClaimsHaveOneWinner(first, second)
+        try await checkClaimsEndAfterTheRetention(try SQLitePaymentRunJournal(path: path, webhookRetention: .milliseconds(500)), retention: .milliseconds(500))
     }
 
     /// `runs()` lists every run of the file, the oldest first, to any connection (`billpay status`
