@@ -146,12 +146,13 @@ let package = Package(
             ]
         ),
         // The payment-run journal in one SQLite file (WAL): the embedded default.
-        .target(name: "BillPaySQLite", dependencies: ["BillPay", .product(name: "GRDB", package: "GRDB.swift")]),
+        // It also keeps webhook claims (`WebhookDeduplication` of CodatWebhooks) across restarts.
+        .target(name: "BillPaySQLite", dependencies: ["BillPay", "CodatWebhooks", .product(name: "GRDB", package: "GRDB.swift")]),
         // The payment-run journal in PostgreSQL: several worker processes share one run.
         .target(
             name: "BillPayPostgres",
             dependencies: [
-                "BillPay",
+                "BillPay", "CodatWebhooks",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -308,7 +309,7 @@ let package = Package(
         .testTarget(
             name: "PaymentRunTests",
             dependencies: [
-                "BillPay", "BillPaySQLite", "CodatSandbox", "SandboxTestSupport",
+                "BillPay", "BillPaySQLite", "CodatSandbox", "CodatWebhooks", "SandboxTestSupport",
                 // AsyncHTTPClient: a run killed mid-request cancels it (URLSession on Linux can trap then).
                 "PayablesAsyncHTTPClient",
                 .product(name: "Logging", package: "swift-log"),
@@ -318,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "PaymentRunPostgresTests",
             dependencies: [
-                "BillPay", "BillPayPostgres", "CodatSandbox", "PayablesAsyncHTTPClient", "SandboxTestSupport",
+                "BillPay", "BillPayPostgres", "CodatSandbox", "CodatWebhooks", "PayablesAsyncHTTPClient", "SandboxTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

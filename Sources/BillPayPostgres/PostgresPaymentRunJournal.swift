@@ -1,4 +1,5 @@
 import BillPay
+import CodatWebhooks
 import Foundation
 import Logging
 import PostgresNIO
@@ -12,6 +13,9 @@ import PostgresNIO
 /// Leases are measured on the database server's clock (`clock_timestamp()`), the one clock
 /// every worker shares; the `now` arguments of `PaymentRunJournal` are not used.
 ///
+/// It is also a `WebhookDeduplication` (`webhook_claims`, kept `webhookRetention`): webhook
+/// receivers of several processes sharing the database handle each message once, across restarts.
+///
 /// ```swift
 /// let journal = try await PostgresPaymentRunJournal.connect(host: "127.0.0.1", port: 5432, username: "billpay",
 ///                                                           password: nil, database: "billpay")
@@ -19,20 +23,26 @@ import PostgresNIO
 /// ```
 public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
     public let client: PostgresClient
+    /// How long a webhook claim is kept (`WebhookDeduplication`): by default 30 hours, longer
+    /// than Codat's 28-hour retry schedule (CODAT-FACTS §4).
+    public let webhookRetention: Duration
     let logger: Logger
     private let runner: Task<Void, Never>?
 
     /// A journal on a client the caller runs (`client.run()` in a task of its own).
-    public init(client: PostgresClient, logger: Logger = Logger(label: "billpay.payment-run-journal")) {
+    public init(client: PostgresClient, webhookRetention: Duration = InMemoryWebhookDeduplication.defaultRetention,
+                logger: Logger = Logger(label: "billpay.payment-run-journal")) {
         self.client = client
+        self.webhookRetention = webhookRetention
         self.logger = logger
         runner = nil
     }
 
     /// Starts `client.run()` and returns once its task is under way: a query sent before would
     /// still wait for it, but postgres-nio warns (on the command's stderr) that `run()` was not called.
-    private init(runningClient client: PostgresClient, logger: Logger) async {
+    private init(runningClient client: PostgresClient, webhookRetention: Duration, logger: Logger) async {
         self.client = client
+        self.webhookRetention = webhookRetention
         self.logger = logger
         let (started, signal) = AsyncStream<Void>.makeStream()
         runner = Task {
@@ -46,9 +56,11 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
     /// Connects (no TLS: a server on this machine or a private network), runs the client until
     /// `shutdown()`, and creates the tables when missing.
     public static func connect(host: String, port: Int = 5432, username: String, password: String? = nil, database: String? = nil,
+                               webhookRetention: Duration = InMemoryWebhookDeduplication.defaultRetention,
                                logger: Logger = Logger(label: "billpay.payment-run-journal")) async throws -> PostgresPaymentRunJournal {
         let configuration = PostgresClient.Configuration(host: host, port: port, username: username, password: password, database: database, tls: .disable)
-        let journal = await PostgresPaymentRunJournal(runningClient: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        let journal = await PostgresPaymentRunJournal(runningClient: PostgresClient(configuration: configuration, backgroundLogger: logger),
+                                                      webhookRetention: webhookRetention, logger: logger)
         do {
             try await journal.prepareSchema()
         } catch {
@@ -86,6 +98,10 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
                     """, logger: logger)
                 try await connection.query(
                     "CREATE INDEX IF NOT EXISTS payment_run_intents_by_state ON payment_run_intents (run_id, state, position)", logger: logger)
+                try await connection.query(
+                    "CREATE TABLE IF NOT EXISTS webhook_claims (webhook_id TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)", logger: logger)
+                try await connection.query(
+                    "CREATE INDEX IF NOT EXISTS webhook_claims_by_expiry ON webhook_claims (expires_at)", logger: logger)
             }
         }
     }
@@ -150,6 +166,13 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
         let rows = try await guarded { try await client.query("SELECT data FROM payment_runs WHERE run_id = \(runId)", logger: logger) }
         for try await data in rows.decode(String.self) { return try PaymentJournalCoding.decode(PaymentRunRecord.self, data) }
         return nil
+    }
+
+    public func runs() async throws -> [PaymentRunRecord] {
+        let rows = try await guarded { try await client.query("SELECT data FROM payment_runs ORDER BY created_at, run_id", logger: logger) }
+        var records: [PaymentRunRecord] = []
+        for try await data in rows.decode(String.self) { records.append(try PaymentJournalCoding.decode(PaymentRunRecord.self, data)) }
+        return records
     }
 
     static let columns = "run_id, intent_id, position, state, intent, payment, record_id, refusal, note, claims, worker, lease_expires_at, updated_at"
@@ -261,7 +284,7 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
     }
 
     /// PostgreSQL's errors as the journal's (the server's message, never the connection's password).
-    private func guarded<T>(_ work: () async throws -> T) async throws -> T {
+    func guarded<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
         } catch let error as PaymentRunJournalError {
@@ -273,5 +296,5 @@ public final class PostgresPaymentRunJournal: PaymentRunJournal, Sendable {
 }
 
 extension Duration {
-    fileprivate var leaseSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var leaseSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

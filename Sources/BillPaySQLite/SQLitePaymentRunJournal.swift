@@ -1,4 +1,5 @@
 import BillPay
+import CodatWebhooks
 import Foundation
 import GRDB
 
@@ -8,16 +9,21 @@ import GRDB
 ///
 /// Tables: `payment_deliveries` (the Bill Pay layer's `PaymentResumeData` per intent: keys, send
 /// times, push operation), `payment_runs`, `payment_run_intents` (state, record id, refusal,
-/// lease). Several processes may open the same file (SQLite locks it; writers wait up to
+/// lease), `webhook_claims` (as `WebhookDeduplication`: the `webhook-id`s taken in, kept for
+/// `webhookRetention`, so that a restart does not handle Codat's retries again). Several processes may open the same file (SQLite locks it; writers wait up to
 /// `busyTimeout`); for workers on several machines use `PostgresPaymentRunJournal`.
 public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
     /// The database file.
     public let path: String
+    /// How long a webhook claim is kept (`WebhookDeduplication`): by default 30 hours, longer
+    /// than Codat's 28-hour retry schedule (CODAT-FACTS §4).
+    public let webhookRetention: Duration
     let pool: DatabasePool
 
     /// Opens (creating it if needed) the journal at `path`.
-    public init(path: String, busyTimeout: TimeInterval = 30) throws {
+    public init(path: String, busyTimeout: TimeInterval = 30, webhookRetention: Duration = InMemoryWebhookDeduplication.defaultRetention) throws {
         self.path = path
+        self.webhookRetention = webhookRetention
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
@@ -66,6 +72,15 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
                     PRIMARY KEY (run_id, intent_id)
                 );
                 CREATE INDEX payment_run_intents_by_state ON payment_run_intents (run_id, state, position);
+                """)
+        }
+        migrator.registerMigration("v2-webhook-claims") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_claims (
+                    webhook_id TEXT PRIMARY KEY NOT NULL,
+                    expires_at REAL NOT NULL
+                );
+                CREATE INDEX webhook_claims_by_expiry ON webhook_claims (expires_at);
                 """)
         }
         return migrator
@@ -127,6 +142,13 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
         return try text.map { try PaymentJournalCoding.decode(PaymentRunRecord.self, $0) }
     }
 
+    public func runs() async throws -> [PaymentRunRecord] {
+        let texts = try await guarded {
+            try await self.pool.read { db in try String.fetchAll(db, sql: "SELECT data FROM payment_runs ORDER BY created_at, run_id") }
+        }
+        return try texts.map { try PaymentJournalCoding.decode(PaymentRunRecord.self, $0) }
+    }
+
     public func entries(runId: String) async throws -> [PaymentRunEntry] {
         try await guarded {
             try await self.pool.read { db in
@@ -137,7 +159,7 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
 
     public func claim(runId: String, worker: String, limit: Int, lease: Duration, excluding: Set<PaymentIntentID>, now: Date) async throws -> PaymentRunClaim {
         let nowSeconds = now.timeIntervalSince1970
-        let expiry = nowSeconds + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let expiry = nowSeconds + lease.timeInterval
         let excluded = Set(excluding.map(\.rawValue))
         let (entries, elsewhere, nextExpiry): ([PaymentRunEntry], Int, Double?) = try await guarded {
             try await self.pool.write { db -> ([PaymentRunEntry], Int, Double?) in
@@ -173,7 +195,7 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
     }
 
     public func renew(runId: String, worker: String, intentIds: [PaymentIntentID], lease: Duration, now: Date) async throws -> Set<PaymentIntentID> {
-        let expiry = now.timeIntervalSince1970 + Double(lease.components.seconds) + Double(lease.components.attoseconds) / 1e18
+        let expiry = now.timeIntervalSince1970 + lease.timeInterval
         let ids = intentIds.map(\.rawValue)
         let held: [String] = try await guarded {
             try await self.pool.write { db -> [String] in
@@ -232,7 +254,7 @@ public final class SQLitePaymentRunJournal: PaymentRunJournal, Sendable {
     }
 
     /// SQLite's errors as the journal's.
-    private func guarded<T>(_ work: () async throws -> T) async throws -> T {
+    func guarded<T>(_ work: () async throws -> T) async throws -> T {
         do {
             return try await work()
         } catch let error as DatabaseError {

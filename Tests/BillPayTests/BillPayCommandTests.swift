@@ -203,6 +203,45 @@ final class BillPayCommandTests: XCTestCase {
         XCTAssertTrue(status.stdout.contains("refused"), status.stdout)
     }
 
+    /// `status` and `resume` without `--run-id` take the journal's only run; with several they
+    /// refuse to guess (exit 64) and list the runs; with none they say so.
+    func testStatusAndResumePickTheOnlyRunAndListTheRunsWhenThereAreSeveral() async throws {
+        let sandbox = try await startSandbox(self, extraBills: 12)
+        let folder = try temporaryFolder()
+        let journal = folder.appendingPathComponent("j.sqlite").path
+        let (first, _) = try writePlan(sandbox, folder: folder, count: 2)
+        let run = try BillPayBinary.run(["run", first.path, "--run-id", "week-23", "--journal", journal, "--plain"] + server(sandbox, commit: true))
+        XCTAssertEqual(run.status, 0, run.stderr + run.stdout)
+
+        let only = try BillPayBinary.run(["status", "--journal", journal, "--json"])
+        XCTAssertEqual(only.status, 0, only.stderr)
+        XCTAssertEqual(only.jsonLines.first?["run"] as? String, "week-23", only.stdout)
+        let resumed = try BillPayBinary.run(["resume", "--journal", journal, "--json"] + server(sandbox, commit: true))
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        XCTAssertEqual(resumed.jsonLines.first?["run"] as? String, "week-23", resumed.stdout)
+
+        let (second, _) = try writePlan(sandbox, folder: folder, count: 2, offset: 2, name: "second.csv")
+        let other = try BillPayBinary.run(["run", second.path, "--run-id", "week-24", "--journal", journal, "--plain"] + server(sandbox, commit: true))
+        XCTAssertEqual(other.status, 0, other.stderr + other.stdout)
+        let posts = sandbox.requests("sync.create-bill-payment").count
+        for command in [["status", "--journal", journal], ["resume", "--journal", journal] + (try server(sandbox, commit: true))] {
+            let ambiguous = try BillPayBinary.run(command)
+            XCTAssertEqual(ambiguous.status, 64, "\(command[0]): \(ambiguous.stderr)")
+            XCTAssertTrue(ambiguous.stderr.contains("holds 2 runs; choose one with --run-id"), ambiguous.stderr)
+            XCTAssertTrue(ambiguous.stderr.contains("  week-23  (sync, company "), ambiguous.stderr)
+            XCTAssertTrue(ambiguous.stderr.contains("  week-24  (sync, company ") && ambiguous.stderr.contains("2 intents"), ambiguous.stderr)
+            XCTAssertEqual(ambiguous.stdout, "")
+        }
+        XCTAssertEqual(sandbox.requests("sync.create-bill-payment").count, posts, "nothing sent")
+        let chosen = try BillPayBinary.run(["status", "--journal", journal, "--run-id", "week-24", "--json"])
+        XCTAssertEqual(chosen.status, 0, chosen.stderr)
+        XCTAssertEqual(chosen.jsonLines.first?["run"] as? String, "week-24")
+
+        let empty = try BillPayBinary.run(["status", "--journal", folder.appendingPathComponent("empty.sqlite").path])
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stderr.contains("holds no run"), empty.stderr)
+    }
+
     func testPayingOneBillTwiceWithTheSameArgumentsPaysOnce() async throws {
         let sandbox = try await startSandbox(self, extraBills: 4)
         let folder = try temporaryFolder()

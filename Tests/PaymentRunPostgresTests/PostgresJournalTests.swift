@@ -1,6 +1,7 @@
 import BillPay
 import BillPayPostgres
 import CodatSandbox
+import CodatWebhooks
 import Foundation
 import XCTest
 
@@ -58,6 +59,37 @@ final class PostgresJournalTests: XCTestCase {
         XCTAssertEqual(stored.first?.state, .recorded)
         XCTAssertEqual(stored.first?.recordId, "pay-0")
         XCTAssertEqual(stored.dropFirst().map(\.worker), Array(repeating: "B", count: 5))
+    }
+
+    /// `runs()` lists every run, the oldest first, to every client.
+    func testRunsListsEveryRunOldestFirst() async throws {
+        let server = try PostgresServer.start(self)
+        let a = try await server.journal(), b = try await server.journal()
+        defer { a.shutdown(); b.shutdown() }
+        let none = try await b.runs()
+        XCTAssertTrue(none.isEmpty)
+        for id in ["week-24", "week-23"] {
+            let record = PaymentRunRecord(runId: id, api: .sync, companyId: "c", connectionId: "k", planDigest: "d-\(id)", intentCount: 2, createdAt: Date())
+            _ = try await a.createRun(record, entries: entries(runId: id, count: 2))
+        }
+        let listed = try await b.runs()
+        XCTAssertEqual(listed.map(\.runId), ["week-24", "week-23"], "in the order written")
+        XCTAssertEqual(listed.map(\.planDigest), ["d-week-24", "d-week-23"])
+    }
+
+    /// As `WebhookDeduplication`: two clients (two receiver processes) share claims; when both
+    /// claim one id at once exactly one wins; a claim ends after the retention (server clock).
+    func testWebhookClaimsAreSharedAndHaveOneWinner() async throws {
+        let server = try PostgresServer.start(self)
+        let a = try await server.journal(), b = try await server.journal()
+        defer { a.shutdown(); b.shutdown() }
+        XCTAssertEqual(a.webhookRetention, InMemoryWebhookDeduplication.defaultRetention)
+        try await checkClaimsHoldAcrossConnections(a, b)
+        try await checkConcurrentClaimsHaveOneWinner(a, b)
+        let short = try await PostgresPaymentRunJournal.connect(host: "127.0.0.1", port: server.port, username: "billpay", database: "billpay",
+                                                                webhookRetention: .milliseconds(500), logger: quietRunLogger)
+        defer { short.shutdown() }
+        try await checkClaimsEndAfterTheRetention(short, retention: .milliseconds(500))
     }
 
     /// The delivery entries (`PaymentJournalStorage`) round-trip through the server.

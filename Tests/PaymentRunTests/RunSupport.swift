@@ -122,6 +122,7 @@ final class CrashingJournal: PaymentRunJournal, @unchecked Sendable {
         try await write { try await base.createRun(run, entries: entries) }
     }
     func run(_ runId: String) async throws -> PaymentRunRecord? { try checkAlive(); return try await base.run(runId) }
+    func runs() async throws -> [PaymentRunRecord] { try checkAlive(); return try await base.runs() }
     func entries(runId: String) async throws -> [PaymentRunEntry] { try checkAlive(); return try await base.entries(runId: runId) }
     func claim(runId: String, worker: String, limit: Int, lease: Duration, excluding: Set<PaymentIntentID>, now: Date) async throws -> PaymentRunClaim {
         try await write { try await base.claim(runId: runId, worker: worker, limit: limit, lease: lease, excluding: excluding, now: now) }

@@ -1,5 +1,6 @@
 import BillPay
 import BillPaySQLite
+import CodatWebhooks
 import Foundation
 import XCTest
 
@@ -46,5 +47,38 @@ final class SQLiteJournalTests: XCTestCase {
         }
         // The file is in WAL mode.
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"), "WAL journal file")
+    }
+
+    /// As `WebhookDeduplication`: a claim holds across two connections to the file (two
+    /// processes, or a restart), one winner when both claim at once, forgotten after the
+    /// retention (30 hours by default: Codat retries for 28, CODAT-FACTS §4).
+    func testWebhookClaimsSurviveARestartAndHaveOneWinner() async throws {
+        let path = try temporaryFolder(self).appendingPathComponent("journal.sqlite").path
+        let first = try SQLitePaymentRunJournal(path: path)
+        XCTAssertEqual(first.webhookRetention, InMemoryWebhookDeduplication.defaultRetention)
+        let second = try SQLitePaymentRunJournal(path: path)
+        try await checkClaimsHoldAcrossConnections(first, second)
+        try await checkConcurrentClaimsHaveOneWinner(first, second)
+        try await checkClaimsEndAfterTheRetention(try SQLitePaymentRunJournal(path: path, webhookRetention: .milliseconds(500)), retention: .milliseconds(500))
+    }
+
+    /// `runs()` lists every run of the file, the oldest first, to any connection (`billpay status`
+    /// and `resume` pick the only one, or list them).
+    func testRunsListsEveryRunOldestFirst() async throws {
+        let path = try temporaryFolder(self).appendingPathComponent("journal.sqlite").path
+        let journal = try SQLitePaymentRunJournal(path: path)
+        let none = try await journal.runs()
+        XCTAssertTrue(none.isEmpty)
+        let start = Date(timeIntervalSince1970: 1_700_000_000)
+        for (offset, id) in ["week-24", "week-23", "a-later"].enumerated() {
+            let record = PaymentRunRecord(runId: id, api: offset == 2 ? .v1 : .sync, companyId: "c", connectionId: "k", planDigest: "d-\(id)",
+                                          intentCount: offset + 1, createdAt: start.addingTimeInterval(Double([10, 0, 20][offset])))
+            _ = try await journal.createRun(record, entries: [])
+        }
+        let listed = try await SQLitePaymentRunJournal(path: path).runs()
+        XCTAssertEqual(listed.map(\.runId), ["week-23", "week-24", "a-later"])
+        XCTAssertEqual(listed.map(\.intentCount), [2, 1, 3])
+        XCTAssertEqual(listed.last?.api, .v1)
+        XCTAssertEqual(listed.first?.createdAt, start)
     }
 }

@@ -439,6 +439,8 @@ protocol PayablesFailure {
     var outcomeUnknown: Bool { get }
     /// The answer's body (Codat's `ErrorMessage`, for its validation errors).
     var body: Data { get }
+    /// The last answer's `Retry-After` (a 429's: how long Codat asks to wait).
+    var retryAfter: Duration? { get }
 }
 
 extension PayablesError: PayablesFailure {}

@@ -161,7 +161,9 @@ public struct PaymentRun: Sendable {
     /// totals; it throws when the journal fails or the run cannot start. Dropping the iteration
     /// cancels the run (intents in flight are then left `sending`, to be resumed).
     ///
-    /// Intents `unknown` at the start are looked into once; those still unknown stay so.
+    /// Intents `unknown` at the start are looked into once; those still unknown stay so. An
+    /// intent Codat refused with 429 before anything was written is taken up again after the
+    /// 429's `Retry-After`, at most `PaymentRunOptions.rateLimitRetakes` times.
     public func start() -> PaymentRunEvents {
         let (stream, continuation) = AsyncThrowingStream<PaymentRunEvent, any Error>.makeStream()
         let run = self
@@ -208,43 +210,65 @@ public struct PaymentRun: Sendable {
         defer { heartbeat.cancel() }
 
         var taken = Set<PaymentIntentID>()
+        // Intents Codat refused with 429 before anything was written: claimable again from
+        // their time on (`DeliveryEnd.retake`), at most `rateLimitRetakes` times each in this start.
+        var deferred: [PaymentIntentID: Date] = [:]
+        var takes: [PaymentIntentID: Int] = [:]
         var workedOn = 0, resumedInFlight = 0
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: DeliveryEnd.self) { group in
             var running = 0
+            func finished(_ end: DeliveryEnd) {
+                running -= 1
+                if case let .retake(intentId, after) = end { deferred[intentId] = Date().adding(after) }
+            }
             while true {
                 try Task.checkCancellation()
+                let now = Date()
+                for (intentId, due) in deferred where due <= now {
+                    deferred[intentId] = nil
+                    taken.remove(intentId)
+                }
                 var waitUntil: Date?
                 if running < options.maxConcurrentIntents {
                     let claim = try await journal.claim(runId: id, worker: worker, limit: options.maxConcurrentIntents - running,
                                                         lease: options.lease, excluding: taken, now: Date())
                     for entry in claim.entries {
+                        let take = takes[entry.intentId, default: 0] + 1
+                        takes[entry.intentId] = take
+                        let mayRetake = take <= options.rateLimitRetakes
                         taken.insert(entry.intentId)
                         held.withLock { _ = $0.insert(entry.intentId) }
                         running += 1
-                        workedOn += 1
-                        if [.sending, .sent, .unknown].contains(entry.state) { resumedInFlight += 1 }
+                        if take == 1 {
+                            workedOn += 1
+                            if [.sending, .sent, .unknown].contains(entry.state) { resumedInFlight += 1 }
+                        }
                         group.addTask {
                             defer { held.withLock { _ = $0.remove(entry.intentId) } }
-                            try await self.deliver(entry, emit: emit)
+                            return try await self.deliver(entry, mayRetake: mayRetake, emit: emit)
                         }
                     }
                     if claim.entries.isEmpty, claim.leasedElsewhere > 0, options.waitForOtherWorkers {
                         // Others hold the rest: wait for them to finish, or for a crashed one's lease to run out.
                         waitUntil = min(claim.nextLeaseExpiry ?? Date(), Date().adding(options.pollInterval))
                     }
+                    if claim.entries.isEmpty, let due = deferred.values.min() {
+                        waitUntil = min(waitUntil ?? due, due)
+                    }
                     if claim.entries.isEmpty, running == 0, waitUntil == nil { break }
                 }
                 if running > 0, waitUntil == nil || running >= options.maxConcurrentIntents {
-                    try await group.next()
-                    running -= 1
+                    if let end = try await group.next() { finished(end) }
                 } else if let waitUntil {
-                    // Wake up at the lease's end, or earlier when one of ours finishes.
+                    // Wake up at the lease's end (or a deferred intent's time), or earlier when one of ours finishes.
                     let delay = max(waitUntil.timeIntervalSinceNow, 0.01)
                     if running > 0 {
-                        group.addTask { try await Task.sleep(for: .seconds(delay)) }
+                        group.addTask {
+                            try await Task.sleep(for: .seconds(delay))
+                            return .done
+                        }
                         running += 1
-                        try await group.next()
-                        running -= 1
+                        if let end = try await group.next() { finished(end) }
                     } else {
                         try await Task.sleep(for: .seconds(delay))
                     }
@@ -257,8 +281,17 @@ public struct PaymentRun: Sendable {
         emit(.finished(totals))
     }
 
+    /// How a claimed intent's delivery ended, for the run's loop.
+    enum DeliveryEnd: Sendable {
+        /// Its state is written (or another worker holds it now).
+        case done
+        /// Codat answered 429 before anything of it was written: take it up again after the wait.
+        case retake(PaymentIntentID, after: Duration)
+    }
+
     /// Delivers one claimed intent: its state before, the Bill Pay layer's delivery, its state after.
-    private func deliver(_ entry: PaymentRunEntry, emit: @Sendable (PaymentRunEvent) -> Void) async throws {
+    /// `mayRetake`: this start may take it up again when Codat refused it with 429.
+    private func deliver(_ entry: PaymentRunEntry, mayRetake: Bool, emit: @Sendable (PaymentRunEvent) -> Void) async throws -> DeliveryEnd {
         let id = entry.intentId
         let wasInFlight = [.sending, .sent, .unknown].contains(entry.state)
         do {
@@ -281,14 +314,36 @@ public struct PaymentRun: Sendable {
             }
             try Task.checkCancellation()
             let final = try await settled(outcome, intentId: id)
+            if mayRetake, let wait = try await retakeAfterRateLimit(final, intentId: id) {
+                let note = "Codat answered 429 before anything was written (CODAT-FACTS §1): taken up again in \(wait)"
+                try await journal.update(runId: self.id, intentId: id, worker: options.worker, state: .planned, recordId: nil, refusal: nil,
+                                         note: note + (final.note.map { "; \($0)" } ?? ""), release: true, now: Date())
+                emit(.deferredForRateLimit(id, retryAfter: wait, reason: note))
+                return .retake(id, after: wait)
+            }
             try await journal.update(runId: self.id, intentId: id, worker: options.worker, state: final.state, recordId: final.recordId,
                                      refusal: final.refusal, note: final.note, release: true, now: Date())
             emit(final.event(id))
+            return .done
         } catch let error as PaymentRunJournalError {
             // Another worker took the intent over (our lease ran out): it is its to finish now.
-            if case .leaseLost = error { return }
+            if case .leaseLost = error { return .done }
             throw error
         }
+    }
+
+    /// The wait before an intent that ended "not recorded" on a 429 may be taken up again in this
+    /// start, or nil. Only when nothing of it can have been written: Codat answered 429 (it acts
+    /// on nothing and releases the key, CODAT-FACTS §1 and §3) and its delivery entry has no send
+    /// in flight (none, or every attempt proven not recorded). A wait longer than
+    /// `PaymentRunOptions.rateLimitRetakeMaxWait` (the daily quota, reset at midnight UTC) is
+    /// left to a later start.
+    private func retakeAfterRateLimit(_ outcome: RunIntentOutcome, intentId: PaymentIntentID) async throws -> Duration? {
+        guard outcome.state == .planned, let retryAfter = outcome.tooManyRequests else { return nil }
+        let delivery = try await journal.load(PaymentResumeData.journalKey(companyId: company.companyId, intentId: intentId))
+        guard delivery == nil || delivery?.status == .notRecorded else { return nil }
+        let wait = max(retryAfter, options.rateLimitRetakeMinWait)
+        return wait <= options.rateLimitRetakeMaxWait ? wait : nil
     }
 
     /// An outcome the layer could not classify is judged by the intent's delivery entry: sent
@@ -302,7 +357,7 @@ public struct PaymentRun: Sendable {
         case .recorded?:
             return RunIntentOutcome(state: .resolved, recordId: delivery?.recordId, note: outcome.note)
         case .notRecorded?, nil:
-            return RunIntentOutcome(state: .planned, note: outcome.note)
+            return RunIntentOutcome(state: .planned, note: outcome.note, tooManyRequests: outcome.tooManyRequests)
         }
     }
 }
@@ -327,6 +382,8 @@ struct RunIntentOutcome: Sendable {
     var resume: PaymentResumeData?
     /// The error says nothing of whether a request left: the delivery entry decides.
     var lookAtDelivery = false
+    /// Codat answered 429 (the wait it asked for): it acted on nothing (CODAT-FACTS §1, §3).
+    var tooManyRequests: Duration?
 
     func event(_ id: PaymentIntentID) -> PaymentRunEvent {
         switch state {
@@ -358,15 +415,29 @@ public struct PaymentRunOptions: Sendable, Hashable {
     /// (v1) How long to wait for each push operation to settle (nil: the workflow's polling
     /// timeout). A push still pending then is left `sent`, to be looked at by a later start.
     public var pushWaitTimeout: Duration?
+    /// Times an intent that Codat refused with 429 before anything was written (the layer's
+    /// retries used up) is taken up again in one start, each after the 429's `Retry-After`
+    /// (CODAT-FACTS §1: a 429 releases the key, so sending again is safe). 0: never; such an
+    /// intent then ends the start not recorded, for a later start.
+    public var rateLimitRetakes: Int
+    /// The shortest wait before such a retake (when `Retry-After` is shorter or missing).
+    public var rateLimitRetakeMinWait: Duration
+    /// A `Retry-After` longer than this (the daily quota, reset at midnight UTC) is not waited
+    /// for within the start: the intent ends it not recorded, for a later start.
+    public var rateLimitRetakeMaxWait: Duration
 
     public init(maxConcurrentIntents: Int = 10, worker: String = "local", lease: Duration = .seconds(60), waitForOtherWorkers: Bool = true,
-                pollInterval: Duration = .seconds(1), pushWaitTimeout: Duration? = nil) {
+                pollInterval: Duration = .seconds(1), pushWaitTimeout: Duration? = nil, rateLimitRetakes: Int = 3,
+                rateLimitRetakeMinWait: Duration = .seconds(1), rateLimitRetakeMaxWait: Duration = .seconds(300)) {
         self.maxConcurrentIntents = max(1, maxConcurrentIntents)
         self.worker = worker
         self.lease = lease
         self.waitForOtherWorkers = waitForOtherWorkers
         self.pollInterval = pollInterval
         self.pushWaitTimeout = pushWaitTimeout
+        self.rateLimitRetakes = max(0, rateLimitRetakes)
+        self.rateLimitRetakeMinWait = rateLimitRetakeMinWait
+        self.rateLimitRetakeMaxWait = rateLimitRetakeMaxWait
     }
 }
 

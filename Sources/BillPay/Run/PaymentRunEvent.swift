@@ -19,6 +19,10 @@ public enum PaymentRunEvent: Sendable, CustomStringConvertible {
     /// Not recorded this time, nothing of it landed (Codat asked to slow down for too long, it
     /// could not be reached, another intent of its bill is unknown): a later start sends it.
     case notRecorded(PaymentIntentID, reason: String)
+    /// Codat refused the intent with 429 once the layer's retries were used up, before anything
+    /// of it was written (CODAT-FACTS §1: a 429 releases the key): it is taken up again in this
+    /// start after `retryAfter` (`PaymentRunOptions.rateLimitRetakes`), then `sending` again.
+    case deferredForRateLimit(PaymentIntentID, retryAfter: Duration, reason: String)
     /// Codat asked to slow down (429 with `Retry-After`), or the daily quota runs low
     /// (`X-Rate-Limit-Remaining`): requests of the company wait.
     case rateLimited(RateLimitNotice)
@@ -34,6 +38,7 @@ public enum PaymentRunEvent: Sendable, CustomStringConvertible {
         case let .unknown(id, _, reason): return "unknown \(id): \(reason)"
         case let .resolved(id, recordId): return "resolved \(id): found recorded" + (recordId.map { " as \($0)" } ?? "")
         case let .notRecorded(id, reason): return "not recorded \(id): \(reason)"
+        case let .deferredForRateLimit(id, retryAfter, reason): return "deferred \(id) for \(retryAfter): \(reason)"
         case let .rateLimited(notice): return "rate limited: \(notice)"
         case let .finished(totals): return "finished: \(totals)"
         }

@@ -172,6 +172,8 @@ public protocol PaymentRunJournal: PaymentJournalStorage {
     func createRun(_ run: PaymentRunRecord, entries: [PaymentRunEntry]) async throws -> PaymentRunRecord
     /// The run, if it exists.
     func run(_ runId: String) async throws -> PaymentRunRecord?
+    /// Every run in the journal, the oldest first (then by `runId`).
+    func runs() async throws -> [PaymentRunRecord]
     /// Every intent of the run, in plan order.
     func entries(runId: String) async throws -> [PaymentRunEntry]
     /// Leases up to `limit` intents that are not final, not in `excluding`, and free (no lease or
@@ -209,7 +211,7 @@ public enum PaymentRunJournalError: Error, Hashable, Sendable, CustomStringConve
 /// The journal in memory: for tests, and to see the protocol's semantics in one place.
 public actor InMemoryPaymentRunJournal: PaymentRunJournal {
     private var deliveries: [String: PaymentResumeData] = [:]
-    private var runs: [String: PaymentRunRecord] = [:]
+    private var records: [String: PaymentRunRecord] = [:]
     private var intents: [String: [PaymentRunEntry]] = [:]
 
     public init() {}
@@ -219,13 +221,17 @@ public actor InMemoryPaymentRunJournal: PaymentRunJournal {
     public func all() -> [PaymentResumeData] { Array(deliveries.values) }
 
     public func createRun(_ run: PaymentRunRecord, entries: [PaymentRunEntry]) -> PaymentRunRecord {
-        if let existing = runs[run.runId] { return existing }
-        runs[run.runId] = run
+        if let existing = records[run.runId] { return existing }
+        records[run.runId] = run
         intents[run.runId] = entries.sorted { $0.position < $1.position }
         return run
     }
 
-    public func run(_ runId: String) -> PaymentRunRecord? { runs[runId] }
+    public func run(_ runId: String) -> PaymentRunRecord? { records[runId] }
+
+    public func runs() -> [PaymentRunRecord] {
+        records.values.sorted { ($0.createdAt, $0.runId) < ($1.createdAt, $1.runId) }
+    }
 
     public func entries(runId: String) -> [PaymentRunEntry] { intents[runId] ?? [] }
 

@@ -21,7 +21,7 @@ extension RunIntentOutcome {
             if let refusal = PaymentRefusal(codatError: notRecorded.underlying) {
                 return RunIntentOutcome(state: .refused, refusal: refusal, note: "\(notRecorded)")
             }
-            return RunIntentOutcome(state: .planned, note: "\(notRecorded)")
+            return RunIntentOutcome(state: .planned, note: "\(notRecorded)", tooManyRequests: tooManyRequests(notRecorded.underlying))
         case let intent as PaymentIntentError:
             if case .billHasUnresolvedIntent = intent { return RunIntentOutcome(state: .planned, note: intent.description) }
             return RunIntentOutcome(state: .refused, refusal: PaymentRefusal(source: .validation, message: intent.description))
@@ -38,8 +38,16 @@ extension RunIntentOutcome {
                 return RunIntentOutcome(state: .refused, refusal: refusal, note: "\(error)")
             }
             // Anything else (a read that failed, the task cancelled): the delivery entry tells.
-            return RunIntentOutcome(state: .planned, note: "\(error)", lookAtDelivery: true)
+            return RunIntentOutcome(state: .planned, note: "\(error)", lookAtDelivery: true, tooManyRequests: tooManyRequests(error))
         }
+    }
+
+    /// Codat's 429 in a client error, with the wait it asked for (its `Retry-After`, else 1 s).
+    /// A 429 means Codat acted on nothing and released the request's `Idempotency-Key`
+    /// (CODAT-FACTS §1, §3): the run may take the intent up again once the wait is over.
+    static func tooManyRequests(_ error: any Error) -> Duration? {
+        guard let failure = error as? any PayablesFailure, !failure.outcomeUnknown, failure.status == 429 else { return nil }
+        return failure.retryAfter ?? .seconds(1)
     }
 }
 

@@ -3,8 +3,9 @@ import Foundation
 /// Remembers which messages (`webhook-id`) were taken in, so that Codat's retries and replays
 /// of one message are handled once (delivery is at least once, CODAT-FACTS.md §4).
 ///
-/// The default is `InMemoryWebhookDeduplication`; a store that survives restarts (the
-/// payment-run journal, a database table with a unique key) implements the same two calls.
+/// The default is `InMemoryWebhookDeduplication`; stores that survive restarts implement the
+/// same two calls: the payment-run journals `SQLitePaymentRunJournal` (module `BillPaySQLite`)
+/// and `PostgresPaymentRunJournal` (`BillPayPostgres`), or any table with a unique key.
 public protocol WebhookDeduplication: Sendable {
     /// Claims `webhookID` for handling. `true`: first time, handle it; `false`: already claimed
     /// (a retry or replay), acknowledge without handling again. Must be atomic: two concurrent

@@ -30,8 +30,23 @@ public final class PayablesURLSessionTransport: ClientTransport, @unchecked Send
     ///     `ClientOptions.maxResponseBytes`, which then refuses the response).
     public init(configuration: URLSessionConfiguration = .default, maxResponseBytes: Int = .max) {
         tasks = TaskTable()
-        session = URLSession(configuration: configuration, delegate: SessionDelegate(tasks: tasks, maxResponseBytes: maxResponseBytes),
+        session = URLSession(configuration: Self.uncached(configuration), delegate: SessionDelegate(tasks: tasks, maxResponseBytes: maxResponseBytes),
                              delegateQueue: nil)
+    }
+
+    /// `configuration` without a response cache. An API client wants every answer fresh (a bill's
+    /// `amountDue` read from a cache would be wrong), and on Linux the cache is what made
+    /// cancelling a request trap the process: swift-corelibs-foundation looks the cache up on a
+    /// background queue before the task's protocol exists, and a `cancel()` landing then reports
+    /// the failure out of order with the task's removal from the session's registry ("Trying to
+    /// access a behaviour for a task that in not in the registry"). Without a cache the lookup
+    /// does not happen (`URLSessionCancellationTests` reproduces the trap with one).
+    static func uncached(_ configuration: URLSessionConfiguration) -> URLSessionConfiguration {
+        // URLSession copies its configuration; this copy keeps the caller's untouched.
+        let copy = configuration.copy() as? URLSessionConfiguration ?? URLSessionConfiguration.default
+        copy.urlCache = nil
+        copy.requestCachePolicy = .reloadIgnoringLocalCacheData
+        return copy
     }
 
     deinit {
@@ -56,7 +71,7 @@ public final class PayablesURLSessionTransport: ClientTransport, @unchecked Send
                 exchange.start(continuation)
             }
         } onCancel: {
-            task.cancel()
+            exchange.cancel()
         }
     }
 
@@ -83,18 +98,46 @@ public final class PayablesURLSessionTransport: ClientTransport, @unchecked Send
 }
 
 /// One request's life: the response head once, then the body's chunks.
+///
+/// The call ends once, whichever comes first: the answer's head, the task's completion, or the
+/// caller's cancellation. A cancellation ends the call itself (it does not wait for URLSession
+/// to report the cancelled task: on Linux a task cancelled at some moments is never reported,
+/// and the call hung), and may come before `start` (the continuation is then resumed at once
+/// and the task never resumed). A completion that comes before `start` is kept for it.
 final class Exchange: @unchecked Sendable {
     let task: URLSessionDataTask
     private let lock = NSLock()
     private var head: CheckedContinuation<(HTTPResponse, HTTPBody?), any Error>?
     private var chunks: AsyncThrowingStream<ArraySlice<UInt8>, any Error>.Continuation?
     private var receivedBytes = 0
+    private var started = false
+    /// Why the call ended before `start` (a cancellation, or the task's completion).
+    private var endedEarly: (any Error)?
 
     init(task: URLSessionDataTask) { self.task = task }
 
     func start(_ continuation: CheckedContinuation<(HTTPResponse, HTTPBody?), any Error>) {
-        lock.withLock { head = continuation }
+        let early: (any Error)? = lock.withLock {
+            started = true
+            if let endedEarly { return endedEarly }
+            head = continuation
+            return nil
+        }
+        if let early { return continuation.resume(throwing: early) }
         task.resume()
+    }
+
+    /// The caller's task was cancelled while waiting for the head: the call ends now with
+    /// `CancellationError`, and the request is cancelled. (Once the head is handed on, the body's
+    /// reader sees the cancellation itself: `ResponseChunks`.)
+    func cancel() {
+        let waiting: CheckedContinuation<(HTTPResponse, HTTPBody?), any Error>? = lock.withLock {
+            if !started, endedEarly == nil { endedEarly = CancellationError() }
+            defer { head = nil }
+            return head
+        }
+        waiting?.resume(throwing: CancellationError())
+        task.cancel()
     }
 
     func received(_ response: URLResponse) {
@@ -134,6 +177,7 @@ final class Exchange: @unchecked Sendable {
 
     func finish(_ error: (any Error)?) {
         let (waiting, continuation) = lock.withLock {
+            if !started, endedEarly == nil { endedEarly = error ?? URLError(.badServerResponse) }
             defer { head = nil; chunks = nil }
             return (head, chunks)
         }
@@ -153,8 +197,6 @@ public struct ResponseTooLargeError: Error, CustomStringConvertible, Sendable {
 final class CancelOnRelease: @unchecked Sendable {
     let task: URLSessionTask
     init(_ task: URLSessionTask) { self.task = task }
-    /// The one used in place of `URLSessionTransport()` (over `URLSession.shared`).
-    public static let shared = PayablesURLSessionTransport()
 
     deinit { task.cancel() }
 }
@@ -168,7 +210,15 @@ struct ResponseChunks: AsyncSequence, Sendable {
     struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncThrowingStream<ArraySlice<UInt8>, any Error>.AsyncIterator
         let cancel: CancelOnRelease
-        mutating func next() async throws -> ArraySlice<UInt8>? { try await base.next() }
+        mutating func next() async throws -> ArraySlice<UInt8>? {
+            guard let chunk = try await base.next() else {
+                // The stream also ends (nil) when the reading task is cancelled: a body cut so
+                // must not look complete.
+                try Task.checkCancellation()
+                return nil
+            }
+            return chunk
+        }
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: stream.makeAsyncIterator(), cancel: cancel) }

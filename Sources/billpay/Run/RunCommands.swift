@@ -48,8 +48,8 @@ struct ResumeCommand: AsyncParsableCommand {
         abstract: "Finishes a run from its journal: intents in flight or unknown are looked into (never resent blind), the rest paid.",
         discussion: "Exit status: \(RunExitStatus.summary).")
 
-    @Option(name: .customLong("run-id"), help: "The run to resume.")
-    var runId: String = RunIds.defaultId
+    @Option(name: .customLong("run-id"), help: "The run to resume (default: the journal's only run).")
+    var runId: String?
 
     @OptionGroup var server: ServerOptions
     @OptionGroup var journal: JournalOptions
@@ -62,7 +62,7 @@ struct ResumeCommand: AsyncParsableCommand {
             if !server.commit, server.server != nil {
                 throw CommandError("resume sends payments: pass --commit (against --server nothing is sent without it)")
             }
-            return try await driver.pay(runId: runId, plan: nil)
+            return try await driver.resume(runId: runId)
         }
     }
 }
@@ -72,10 +72,10 @@ struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Shows where a run's intents stand in the journal (reads nothing from Codat).",
-        discussion: "Exit status as run's: 0 every intent recorded, 2 settled with some refused, 3 some not settled (resume).")
+        discussion: "Exit status as run's: 0 every intent recorded, 2 settled with some refused, 3 some not settled (resume); 64 without --run-id on a journal of several runs (they are listed).")
 
-    @Option(name: .customLong("run-id"), help: "The run.")
-    var runId: String = RunIds.defaultId
+    @Option(name: .customLong("run-id"), help: "The run (default: the journal's only run).")
+    var runId: String?
 
     @Flag(help: "List every intent, not only those that need attention.")
     var all = false
@@ -87,7 +87,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await RunIds.exit(command: "status") {
             let opened = try await OpenJournal.open(journal)
             defer { opened.close() }
-            let id = runId
+            let id = try await RunIds.choose(runId, in: opened.journal, named: journal.redactedJournal)
             guard let record = try await opened.journal.run(id) else { throw CommandError("run '\(id)' is not in the journal \(journal.redactedJournal)") }
             let entries = try await opened.journal.entries(runId: id)
             let totals = PaymentRunTotals(entries)
@@ -162,8 +162,21 @@ struct PayCommand: AsyncParsableCommand {
 }
 
 enum RunIds {
-    /// The run id `run`, `resume` and `status` use unless given: a journal per plan needs none.
+    /// The run id `run` plans under unless given: a journal per plan needs none.
     static let defaultId = "default"
+
+    /// The run `status` and `resume` work on: the one given, else the journal's only run.
+    /// - Throws: `AmbiguousRunError` (exit 64) listing the runs when the journal holds several;
+    ///   `CommandError` when it holds none.
+    static func choose(_ given: String?, in journal: any PaymentRunJournal, named name: String) async throws -> String {
+        if let given { return given }
+        let runs = try await journal.runs()
+        switch runs.count {
+        case 0: throw CommandError("the journal \(name) holds no run (billpay run PLAN --journal \(name) plans one)")
+        case 1: return runs[0].runId
+        default: throw AmbiguousRunError(journal: name, runs: runs)
+        }
+    }
 
     /// Runs a command's body and exits with its status; errors are printed and mapped to theirs.
     static func exit(command: String, _ body: () async throws -> RunExitStatus) async throws {
@@ -173,6 +186,9 @@ enum RunIds {
         } catch let error as PlanFileError {
             FileHandle.standardError.write(Data("billpay \(command): \(error)\n".utf8))
             throw RunExitStatus.badPlan.exitCode
+        } catch let error as AmbiguousRunError {
+            report(error, command: command)
+            throw ExitCode(RunExitStatus.usage)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -180,5 +196,19 @@ enum RunIds {
             throw RunExitStatus.error.exitCode
         }
         if status != .allRecorded { throw status.exitCode }
+    }
+}
+
+/// `status` or `resume` without `--run-id` on a journal of several runs: which one is meant
+/// cannot be guessed (a usage error, exit 64). Lists each run to choose from.
+struct AmbiguousRunError: Error, CustomStringConvertible {
+    let journal: String
+    let runs: [PaymentRunRecord]
+
+    var description: String {
+        let day = ISO8601DateFormatter()
+        return "the journal \(journal) holds \(runs.count) runs; choose one with --run-id:\n"
+            + runs.map { "  \($0.runId)  (\($0.api.rawValue), company \($0.companyId), \($0.intentCount) intents, planned \(day.string(from: $0.createdAt)))" }
+                .joined(separator: "\n")
     }
 }

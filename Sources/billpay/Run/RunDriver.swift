@@ -11,7 +11,7 @@ struct RunDriver {
     let display: DisplayOptions
     let workers: WorkerOptions
 
-    /// Plans `intents` as run `runId` (nil: resume the journal's run `runId`) and pays them.
+    /// Plans `plan` as run `runId` (nil: resume the journal's run `runId`) and pays them.
     /// Returns the exit status; throws only what stops the command before the run.
     func pay(runId: String, plan: Plan?) async throws -> RunExitStatus {
         let session = try await server.open(command: command)
@@ -22,6 +22,17 @@ struct RunDriver {
             let opened = try await OpenJournal.open(journalOptions)
             defer { opened.close() }
             return try await pay(runId: runId, plan: plan, session: session, journal: opened.journal)
+        }
+    }
+
+    /// Resumes run `runId` of the journal (nil: its only run; several: `AmbiguousRunError`).
+    func resume(runId: String?) async throws -> RunExitStatus {
+        let session = try await server.open(command: command)
+        return try await session.run { session in
+            let opened = try await OpenJournal.open(journalOptions)
+            defer { opened.close() }
+            let id = try await RunIds.choose(runId, in: opened.journal, named: journalOptions.redactedJournal)
+            return try await pay(runId: id, plan: nil, session: session, journal: opened.journal)
         }
     }
 
@@ -72,6 +83,9 @@ struct RunDriver {
                 case let .notRecorded(id, reason):
                     output.update(IntentUpdate(intentId: id.rawValue, state: .notSent, billIds: bills(id, before), amount: amount(id, before),
                                                detail: Self.oneLine(reason), worker: workers.worker))
+                case let .deferredForRateLimit(id, retryAfter, _):
+                    output.update(IntentUpdate(intentId: id.rawValue, state: .notSent, billIds: bills(id, before), amount: amount(id, before),
+                                               detail: "Codat answered 429 before anything was written: sending again in \(retryAfter)", worker: workers.worker))
                 case let .rateLimited(notice):
                     output.rateLimited(notice.description)
                 case let .finished(finished):

@@ -16,7 +16,8 @@ enum RunExitStatus: Int32, CaseIterable {
     /// The plan file has problems (each printed as file:line:column); nothing was sent.
     case badPlan = 65
 
-    /// ArgumentParser's own: the command line could not be parsed.
+    /// ArgumentParser's own: the command line could not be parsed. Also `status`/`resume`
+    /// without `--run-id` on a journal of several runs (`AmbiguousRunError`).
     static let usage: Int32 = 64
 
     var exitCode: ExitCode { ExitCode(rawValue) }
@@ -24,6 +25,7 @@ enum RunExitStatus: Int32, CaseIterable {
     /// One line per code, for help and README.
     static var summary: String {
         "0 every intent recorded; 1 error outside the intents (server, key, journal); 2 every intent settled, some refused; "
-            + "3 some intents unknown or not sent yet: resume; 64 bad command line; 65 bad plan file, nothing sent"
+            + "3 some intents unknown or not sent yet: resume; 64 bad command line (or --run-id needed: the journal holds several runs); "
+            + "65 bad plan file, nothing sent"
     }
 }

@@ -1,0 +1,1 @@
+../PaymentRunTests/WebhookClaimChecks.swift
