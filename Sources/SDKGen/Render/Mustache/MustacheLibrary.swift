@@ -72,11 +72,19 @@ private struct MustacheProgram: Sendable {
         return start..<instructions.count
     }
 
+    /// Adjacent texts (one token a line) become one instruction, fewer steps to render; the
+    /// renderer indents the lines inside it as it would have indented each one.
     private mutating func emit(_ tokens: [MustacheToken]) {
+        var afterText = false
         for token in tokens {
+            defer { if case .text = token { afterText = true } else { afterText = false } }
             switch token {
             case let .text(text):
-                instructions.append(MustacheInstruction(kind: .text, start: bytes.count, end: bytes.count + text.count))
+                if afterText {
+                    instructions[instructions.count - 1].end += text.count
+                } else {
+                    instructions.append(MustacheInstruction(kind: .text, start: bytes.count, end: bytes.count + text.count))
+                }
                 bytes += text
             case let .variable(name, escaped):
                 instructions.append(instruction(.variable, name, flag: escaped))
@@ -142,7 +150,12 @@ private struct MustacheRenderer {
         }
         let start = output.count
         while i < range.upperBound {
-            if endsWithLineFeed(since: start) {
+            if instructions[i].kind == .text {
+                // Text is never empty: the indentation written before it stays.
+                if endsWithLineFeed(since: start) { output.append(contentsOf: indentation) }
+                writeIndented(instructions[i], indentation, since: start)
+                i += 1
+            } else if endsWithLineFeed(since: start) {
                 output.append(contentsOf: indentation)
                 let mark = output.count
                 i = render(at: i, indentation: indentation)
@@ -151,6 +164,23 @@ private struct MustacheRenderer {
                 i = render(at: i, indentation: indentation)
             }
         }
+    }
+
+    /// A text instruction (lines merged at compile time) in an indented partial: each line after
+    /// the first gets the indentation when the line before ends the way `render(_:indentation:)`
+    /// checks before an instruction.
+    private mutating func writeIndented(_ text: MustacheInstruction, _ indentation: [UInt8], since start: Int) {
+        var lineStart = text.start
+        var p = text.start
+        while p < text.end - 1 {
+            if bytes[p] == 0x0A {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart...p]))
+                if endsWithLineFeed(since: start) { output.append(contentsOf: indentation) }
+                lineStart = p + 1
+            }
+            p += 1
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[lineStart..<text.end]))
     }
 
     /// Whether the text written since `start` ends with a line feed that is a line of its own
