@@ -285,21 +285,25 @@ private struct MustacheRenderer {
     }
 
     private mutating func write(_ text: String, escaped: Bool) {
+        // A native string's bytes are read in place; only another (bridged) one is copied.
+        if text.utf8.withContiguousStorageIfAvailable({ write($0, escaped: escaped) }) != nil { return }
         var text = text
-        text.withUTF8 { bytes in
-            guard escaped, bytes.contains(where: Self.needsEscaping) else {
-                output.append(bytes)
-                return
-            }
-            for b in bytes {
-                switch b {
-                case UInt8(ascii: "<"): output.append("&lt;" as StaticString)
-                case UInt8(ascii: ">"): output.append("&gt;" as StaticString)
-                case UInt8(ascii: "&"): output.append("&amp;" as StaticString)
-                case UInt8(ascii: "\""): output.append("&quot;" as StaticString)
-                case UInt8(ascii: "'"): output.append("&#39;" as StaticString)
-                default: output.append(b)
-                }
+        text.withUTF8 { write($0, escaped: escaped) }
+    }
+
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
+        guard escaped, bytes.contains(where: Self.needsEscaping) else {
+            output.append(bytes)
+            return
+        }
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "<"): output.append("&lt;" as StaticString)
+            case UInt8(ascii: ">"): output.append("&gt;" as StaticString)
+            case UInt8(ascii: "&"): output.append("&amp;" as StaticString)
+            case UInt8(ascii: "\""): output.append("&quot;" as StaticString)
+            case UInt8(ascii: "'"): output.append("&#39;" as StaticString)
+            default: output.append(b)
             }
         }
     }
