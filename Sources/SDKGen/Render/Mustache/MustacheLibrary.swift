@@ -37,11 +37,11 @@ struct MustacheLibrary: Sendable {
                     var renderer = MustacheRenderer(instructions: instructions, bytes: bytes, keys: keys, templates: templates,
                                                     root: context, capacity: capacity)
                     renderer.render(range, indentation: nil)
-                    return renderer.output
+                    return renderer.output.finish()
                 }
             }
         }
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 
@@ -72,11 +72,19 @@ private struct MustacheProgram: Sendable {
         return start..<instructions.count
     }
 
+    /// Adjacent texts (one token a line) become one instruction, fewer steps to render; the
+    /// renderer indents the lines inside it as it would have indented each one.
     private mutating func emit(_ tokens: [MustacheToken]) {
+        var afterText = false
         for token in tokens {
+            defer { if case .text = token { afterText = true } else { afterText = false } }
             switch token {
             case let .text(text):
-                instructions.append(MustacheInstruction(kind: .text, start: bytes.count, end: bytes.count + text.count))
+                if afterText {
+                    instructions[instructions.count - 1].end += text.count
+                } else {
+                    instructions.append(MustacheInstruction(kind: .text, start: bytes.count, end: bytes.count + text.count))
+                }
                 bytes += text
             case let .variable(name, escaped):
                 instructions.append(instruction(.variable, name, flag: escaped))
@@ -112,7 +120,7 @@ private struct MustacheRenderer {
     let keys: UnsafeBufferPointer<TemplateKey>
     let templates: [Range<Int>?]
     var stack: [TemplateValue]
-    var output: [UInt8]
+    var output: OutputBuffer
     /// Per instruction: where its name's first key was last found in the current context. The
     /// contexts a template meets at one place come from one builder and share their layout, so
     /// the guess almost always holds and a lookup compares one key.
@@ -126,8 +134,7 @@ private struct MustacheRenderer {
         self.templates = templates
         stack = [root]
         stack.reserveCapacity(16)
-        output = []
-        output.reserveCapacity(capacity)
+        output = OutputBuffer(capacity: capacity)
         slots = Array(repeating: 0, count: instructions.count)
     }
 
@@ -142,8 +149,13 @@ private struct MustacheRenderer {
         }
         let start = output.count
         while i < range.upperBound {
-            if endsWithLineFeed(since: start) {
-                output.append(contentsOf: indentation)
+            if instructions[i].kind == .text {
+                // Text is never empty: the indentation written before it stays.
+                if endsWithLineFeed(since: start) { output.append(indentation) }
+                writeIndented(instructions[i], indentation, since: start)
+                i += 1
+            } else if endsWithLineFeed(since: start) {
+                output.append(indentation)
                 let mark = output.count
                 i = render(at: i, indentation: indentation)
                 if output.count == mark { output.removeLast(indentation.count) }
@@ -151,6 +163,23 @@ private struct MustacheRenderer {
                 i = render(at: i, indentation: indentation)
             }
         }
+    }
+
+    /// A text instruction (lines merged at compile time) in an indented partial: each line after
+    /// the first gets the indentation when the line before ends the way `render(_:indentation:)`
+    /// checks before an instruction.
+    private mutating func writeIndented(_ text: MustacheInstruction, _ indentation: [UInt8], since start: Int) {
+        var lineStart = text.start
+        var p = text.start
+        while p < text.end - 1 {
+            if bytes[p] == 0x0A {
+                output.append(UnsafeBufferPointer(rebasing: bytes[lineStart...p]))
+                if endsWithLineFeed(since: start) { output.append(indentation) }
+                lineStart = p + 1
+            }
+            p += 1
+        }
+        output.append(UnsafeBufferPointer(rebasing: bytes[lineStart..<text.end]))
     }
 
     /// Whether the text written since `start` ends with a line feed that is a line of its own
@@ -166,7 +195,7 @@ private struct MustacheRenderer {
         let instruction = instructions[index]
         switch instruction.kind {
         case .text:
-            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[instruction.start..<instruction.end]))
+            output.append(UnsafeBufferPointer(rebasing: bytes[instruction.start..<instruction.end]))
         case .variable:
             switch lookup(instruction, at: index) {
             case let .string(text)?: write(text, escaped: instruction.flag)
@@ -256,26 +285,80 @@ private struct MustacheRenderer {
     }
 
     private mutating func write(_ text: String, escaped: Bool) {
+        // A native string's bytes are read in place; only another (bridged) one is copied.
+        if text.utf8.withContiguousStorageIfAvailable({ write($0, escaped: escaped) }) != nil { return }
         var text = text
-        text.withUTF8 { bytes in
-            guard escaped, bytes.contains(where: Self.needsEscaping) else {
-                output.append(contentsOf: bytes)
-                return
-            }
-            for b in bytes {
-                switch b {
-                case UInt8(ascii: "<"): output.append(contentsOf: "&lt;".utf8)
-                case UInt8(ascii: ">"): output.append(contentsOf: "&gt;".utf8)
-                case UInt8(ascii: "&"): output.append(contentsOf: "&amp;".utf8)
-                case UInt8(ascii: "\""): output.append(contentsOf: "&quot;".utf8)
-                case UInt8(ascii: "'"): output.append(contentsOf: "&#39;".utf8)
-                default: output.append(b)
-                }
+        text.withUTF8 { write($0, escaped: escaped) }
+    }
+
+    private mutating func write(_ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool) {
+        guard escaped, bytes.contains(where: Self.needsEscaping) else {
+            output.append(bytes)
+            return
+        }
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "<"): output.append("&lt;" as StaticString)
+            case UInt8(ascii: ">"): output.append("&gt;" as StaticString)
+            case UInt8(ascii: "&"): output.append("&amp;" as StaticString)
+            case UInt8(ascii: "\""): output.append("&quot;" as StaticString)
+            case UInt8(ascii: "'"): output.append("&#39;" as StaticString)
+            default: output.append(b)
             }
         }
     }
 
     private static func needsEscaping(_ b: UInt8) -> Bool {
         b == UInt8(ascii: "<") || b == UInt8(ascii: ">") || b == UInt8(ascii: "&") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+    }
+}
+
+/// The rendered bytes in memory of the renderer's own: an append is a capacity check and a copy
+/// (no uniqueness checks of an Array). `finish()` makes the String and frees the memory.
+private struct OutputBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    subscript(index: Int) -> UInt8 { base[index] }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(toFit: 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if capacity - count < bytes.count { grow(toFit: bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { append($0) } }
+
+    mutating func append(_ text: StaticString) { append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+
+    mutating func removeLast(_ n: Int) { count -= n }
+
+    private mutating func grow(toFit n: Int) {
+        capacity = Swift.max(capacity * 2, count + n)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        larger.initialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+    }
+
+    /// The bytes as a String; the buffer is freed (the renderer is done with it).
+    mutating func finish() -> String {
+        defer { base.deallocate(); count = 0; capacity = 0 }
+        return String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 }
