@@ -2,6 +2,7 @@ import BillPay
 import BillPaySQLite
 import CodatSandbox
 import Foundation
+import SandboxTestSupport
 import XCTest
 
 /// CODAT-FACTS §1 and §3: a 429 is Codat's answer before it acts; it is not cached and releases
@@ -19,8 +20,8 @@ final class RateLimitRetakeTests: XCTestCase {
     }()
 
     func billPay(_ sandbox: CodatSandbox, limiter: CompanyRequestLimiter) throws -> SyncBillPay {
-        SyncBillPay(client: limitedSyncClient(sandbox, limiter: limiter), company: try runCompany(sandbox), delivery: Self.impatientDelivery,
-                    clock: RunSandboxClock(sandbox: sandbox))
+        SyncBillPay(client: limitedSyncClient(sandbox, limiter: limiter), company: try connection(sandbox), delivery: Self.impatientDelivery,
+                    clock: SandboxPaymentClock(sandbox: sandbox))
     }
 
     func plan(_ billPay: SyncBillPay, bills: [Int], prefix: String) async throws -> [PaymentRunIntent] {
