@@ -17,23 +17,29 @@ public enum Generator {
 
         let renderer = try TemplateRenderer(overrides: templatesFolder)
         let files = try renderer.render(model, config: config, specFileName: URL(fileURLWithPath: specPath).lastPathComponent)
+        LaterRelease.release(consume model)
 
         try FileManager.default.createDirectory(atPath: outputFolder, withIntermediateDirectories: true)
         let folder = URL(fileURLWithPath: outputFolder).standardizedFileURL
-        var written: [String] = []
-        for file in files {
+        let urls = try files.map { file in
             let url = folder.appendingPathComponent(file.name).standardizedFileURL
             // Output names are fixed by the config; this guards against a module name that escapes the folder.
             guard url.deletingLastPathComponent().path == folder.path else {
                 throw TemplateRenderer.RenderError(description: "error: refusing to write '\(file.name)' outside \(folder.path)")
             }
+            return url
+        }
+        // Each file is compared and written on its own thread (the model files are the large ones).
+        let failures = WriteFailures()
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
             // An unchanged file keeps its date, so a build does not recompile it (a new payables-gen
             // reruns the build plugin, and most of its output is the same).
-            let data = Data(file.contents.utf8)
-            if FileManager.default.contents(atPath: url.path) != data { try data.write(to: url, options: .atomic) }
-            written.append(url.path)
+            let data = Data(files[index].contents.utf8)
+            guard FileManager.default.contents(atPath: urls[index].path) != data else { return }
+            do { try data.write(to: urls[index], options: .atomic) } catch { failures.add(index, error) }
         }
-        return Outcome(diagnostics: diagnostics, writtenFiles: written)
+        if let (_, error) = failures.first { throw error }
+        return Outcome(diagnostics: diagnostics, writtenFiles: urls.map(\.path))
     }
 
     /// Stages 1-4 for one module: the checked module name, the resolved document (`$ref`s inside
@@ -61,8 +67,47 @@ public enum Generator {
             document = filtered.document
         }
         let (model, translationDiagnostics) = ModelTranslator.translate(document, config: config)
+        LaterRelease.release((consume loaded, consume document))
         diagnostics += translationDiagnostics
         if translationDiagnostics.contains(where: { $0.severity == .error }) { return (nil, diagnostics) }
         return (model, diagnostics)
+    }
+}
+
+/// The first write error by file order (files are written concurrently).
+private final class WriteFailures: @unchecked Sendable {
+    private var errors: [(Int, any Error)] = []
+    private let lock = NSLock()
+    func add(_ index: Int, _ error: any Error) { lock.lock(); errors.append((index, error)); lock.unlock() }
+    var first: (Int, any Error)? { lock.lock(); defer { lock.unlock() }; return errors.min { $0.0 < $1.0 } }
+}
+
+/// Frees what a generation built and no longer needs (the YAML tree, the typed document, the
+/// model: hundreds of thousands of small objects, tens of milliseconds for a large document) on
+/// a background thread, so that the files are written sooner. `payables-gen` and the build
+/// plugin exit right after generating; a process that generates in a loop gets the memory back
+/// moments later.
+enum LaterRelease {
+    private static let queue = DispatchQueue(label: "payables-gen.later-release", qos: .utility)
+    private static let pending = PendingValues()
+
+    static func release<T>(_ value: consuming T) {
+        // Kept by the list (not captured by the closure), so that the last reference is dropped
+        // on the queue even when the queue runs before this function returns.
+        pending.append(consume value)
+        queue.async { pending.removeAll() }
+    }
+
+    private final class PendingValues: @unchecked Sendable {
+        private var values: [Any] = []
+        private let lock = NSLock()
+        func append(_ value: consuming Any) { lock.lock(); values.append(value); lock.unlock() }
+        func removeAll() {
+            lock.lock()
+            let released = values
+            values = []
+            lock.unlock()
+            _ = consume released
+        }
     }
 }
