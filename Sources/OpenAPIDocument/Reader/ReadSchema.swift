@@ -6,18 +6,21 @@ extension DocumentReader {
         let id = SchemaID(Int32(schemas.all.count))
         schemas.all.append(JSONSchema(source: n))
         schemas.setID(id, at: n, nodeCount: tree(n).nodeCount)
-        let body = readSchemaBody(n, id: id)
-        schemas.all[Int(id.index)] = body
+        readSchemaBody(n, id: id)
         return id
     }
 
-    private func readSchemaBody(_ n: NodeRef, id: SchemaID) -> JSONSchema {
+    /// Reads the schema at `n` into `schemas.all[id]`, its placeholder until then.
+    private func readSchemaBody(_ n: NodeRef, id: SchemaID) {
         var s = JSONSchema(source: n)
+        // Swapped in, not returned and assigned: `s` is captured by the closures below, so
+        // returning it would copy the large value (and destroy two), once per schema.
+        defer { swap(&s, &schemas.all[Int(id.index)]) }
         let t = tree(n)
         if t.scalarTag(n.node) == .bool {
             s.booleanSchema = t.scalar(n.node)!.first == "t"
             if !is31 { error("a schema must be a mapping in OpenAPI 3.0 (boolean schemas are 3.1)", n) }
-            return s
+            return
         }
         var nullableNode: NodeRef?
         let keywords = schemaKeywords(inFile: n.file)
@@ -136,7 +139,6 @@ extension DocumentReader {
                 warning("'\(name)' is required but not among the schema's properties", n)
             }
         }
-        return s
     }
 
     /// The schema keyword each scalar index of the file spells (nil: none), built once per file:
