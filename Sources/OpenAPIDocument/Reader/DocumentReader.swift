@@ -40,6 +40,8 @@ final class DocumentReader {
         let text: String
     }
     private var keyIndexes: [NodeRef: [String: YAMLNodeID]] = [:]
+    /// Per file, the schema keyword each scalar index spells, if any (see `schemaKeywords(inFile:)`).
+    var schemaKeywordTables: [[SchemaKeyword?]] = []
     /// Defects read leniently (see Leniency.swift): message -> how often, and the first place in file order.
     var lenientReadings: [String: (count: Int, first: NodeRef)] = [:]
 
@@ -162,6 +164,12 @@ final class DocumentReader {
     /// A field written with no value (YAML null) is read as absent, with a warning, unless it is
     /// data or named in `nullIsRead` (then `body` sees the null).
     func object(_ n: NodeRef, _ typeName: String, nullIsRead: Set<String> = [], _ body: (String, NodeRef) -> Bool) -> Extensions? {
+        object(n, typeName, nullIsRead: nullIsRead) { key, _, value in body(key, value) }
+    }
+
+    /// `object`, whose `body` also gets each key's scalar index (see `ScalarTable`), so that a
+    /// reader with many keywords can switch on an integer instead of comparing strings.
+    func object(_ n: NodeRef, _ typeName: String, nullIsRead: Set<String> = [], _ body: (String, Int32, NodeRef) -> Bool) -> Extensions? {
         if refNode(n) != nil && !Self.readersOfReferences.contains(typeName) {
             return readReferenced(n, typeName) { object($0, typeName, nullIsRead: nullIsRead, body) }
         }
@@ -172,13 +180,13 @@ final class DocumentReader {
         }
         var extensions = Extensions()
         for (k, v) in t.pairs(n.node) {
-            guard let key = t.scalar(k) else {
+            guard let key = t.scalar(k), let keyIndex = t.scalarIndex(k) else {
                 error("keys of \(typeName) must be strings", child(n, k))
                 continue
             }
             let value = child(n, v)
             if t.scalarTag(v) == .null && !nullIsRead.contains(key) && isNullReadAsAbsent(key, value) { continue }
-            if body(key, value) { continue }
+            if body(key, keyIndex, value) { continue }
             if key.hasPrefix("x-") {
                 extensions.append(key, value)
             } else {

@@ -6,50 +6,54 @@ extension DocumentReader {
         let id = SchemaID(Int32(schemas.all.count))
         schemas.all.append(JSONSchema(source: n))
         schemas.setID(id, at: n, nodeCount: tree(n).nodeCount)
-        let body = readSchemaBody(n, id: id)
-        schemas.all[Int(id.index)] = body
+        readSchemaBody(n, id: id)
         return id
     }
 
-    private func readSchemaBody(_ n: NodeRef, id: SchemaID) -> JSONSchema {
+    /// Reads the schema at `n` into `schemas.all[id]`, its placeholder until then.
+    private func readSchemaBody(_ n: NodeRef, id: SchemaID) {
         var s = JSONSchema(source: n)
+        // Swapped in, not returned and assigned: `s` is captured by the closures below, so
+        // returning it would copy the large value (and destroy two), once per schema.
+        defer { swap(&s, &schemas.all[Int(id.index)]) }
         let t = tree(n)
         if t.scalarTag(n.node) == .bool {
             s.booleanSchema = t.scalar(n.node)!.first == "t"
             if !is31 { error("a schema must be a mapping in OpenAPI 3.0 (boolean schemas are 3.1)", n) }
-            return s
+            return
         }
         var nullableNode: NodeRef?
-        let ext = object(n, "a Schema object", nullIsRead: Self.schemaFieldsReadWhenNull) { key, v in
-            switch key {
-            case "$ref":
+        let keywords = schemaKeywords(inFile: n.file)
+        let ext = object(n, "a Schema object", nullIsRead: Self.schemaFieldsReadWhenNull) { key, keyIndex, v in
+            switch keywords[Int(keyIndex)] {
+            case .ref:
                 if let text = string(v, key) {
                     s.ref = SchemaReference(ref: text, target: nil)
                     pendingSchemaRefs.append((id, v, text))
                 }
-            case "type": s.types = readTypes(v)
-            case "nullable":
+            case .type: s.types = readTypes(v)
+            case .nullable:
                 s.nullable = bool(v, key) ?? false
                 s.usesNullableKeyword = true
                 nullableNode = v
-            case "format": s.format = string(v, key)
-            case "title": s.title = string(v, key)
-            case "description": s.description = string(v, key)
-            case "deprecated": s.deprecated = bool(v, key) ?? false
-            case "readOnly": s.readOnly = bool(v, key) ?? false
-            case "writeOnly": s.writeOnly = bool(v, key) ?? false
+            case .format: s.format = string(v, key)
+            case .title: s.title = string(v, key)
+            case .description: s.description = string(v, key)
+            case .deprecated: s.deprecated = bool(v, key) ?? false
+            case .readOnly: s.readOnly = bool(v, key) ?? false
+            case .writeOnly: s.writeOnly = bool(v, key) ?? false
             // Data, never schemas.
-            case "enum":
+            case .`enum`:
                 if t.isSequence(v.node) {
                     s.enumValues = t.items(v.node).map { child(n, $0) }
                     if s.enumValues!.isEmpty { warning("'enum' is empty: no value can match", v) }
                 } else {
                     error("'enum' must be a sequence, found \(describe(v))", v)
                 }
-            case "const": s.constValue = v
-            case "default": s.defaultValue = v
-            case "example": s.example = v
-            case "examples":
+            case .const: s.constValue = v
+            case .default: s.defaultValue = v
+            case .example: s.example = v
+            case .examples:
                 if t.isSequence(v.node) {
                     s.examples = t.items(v.node).map { child(n, $0) }
                 } else {
@@ -57,16 +61,16 @@ extension DocumentReader {
                     s.examples = [v]
                 }
             // Subschemas.
-            case "allOf": s.allOf = schemaList(v, key)
-            case "oneOf": s.oneOf = schemaList(v, key)
-            case "anyOf": s.anyOf = schemaList(v, key)
-            case "not": s.not = schema(v)
-            case "if": s.ifSchema = schema(v)
-            case "then": s.thenSchema = schema(v)
-            case "else": s.elseSchema = schema(v)
-            case "discriminator": s.discriminator = readDiscriminator(v, schema: id)
-            case "properties": s.properties = schemaMap(v, "properties")
-            case "required":
+            case .allOf: s.allOf = schemaList(v, key)
+            case .oneOf: s.oneOf = schemaList(v, key)
+            case .anyOf: s.anyOf = schemaList(v, key)
+            case .not: s.not = schema(v)
+            case .`if`: s.ifSchema = schema(v)
+            case .then: s.thenSchema = schema(v)
+            case .`else`: s.elseSchema = schema(v)
+            case .discriminator: s.discriminator = readDiscriminator(v, schema: id)
+            case .properties: s.properties = schemaMap(v, "properties")
+            case .required:
                 if t.isSequence(v.node) {
                     s.required = stringList(v, key) ?? []
                 } else if t.scalarTag(v.node) == .bool {
@@ -75,18 +79,18 @@ extension DocumentReader {
                 } else {
                     error("'required' in a schema must be a sequence of property names, found \(describe(v))", v)
                 }
-            case "additionalProperties":
+            case .additionalProperties:
                 if t.scalarTag(v.node) == .bool {
                     s.additionalProperties = .allowed(bool(v, key)!)
                 } else {
                     s.additionalProperties = .schema(schema(v))
                 }
-            case "patternProperties": s.patternProperties = schemaMap(v, "patternProperties")
-            case "propertyNames": s.propertyNames = schema(v)
-            case "minProperties": s.minProperties = nonNegative(v, key)
-            case "maxProperties": s.maxProperties = nonNegative(v, key)
-            case "definitions", "$defs": s.definitions.entries += schemaMap(v, key).entries
-            case "items":
+            case .patternProperties: s.patternProperties = schemaMap(v, "patternProperties")
+            case .propertyNames: s.propertyNames = schema(v)
+            case .minProperties: s.minProperties = nonNegative(v, key)
+            case .maxProperties: s.maxProperties = nonNegative(v, key)
+            case .definitions, .defs: s.definitions.entries += schemaMap(v, key).entries
+            case .items:
                 if t.isSequence(v.node) {
                     // Draft 4-7 tuple form; 2020-12 calls it prefixItems.
                     warning("'items' as a sequence is the old tuple form; read as 'prefixItems'", v)
@@ -94,19 +98,19 @@ extension DocumentReader {
                 } else {
                     s.items = schema(v)
                 }
-            case "prefixItems": s.prefixItems = schemaList(v, key)
-            case "contains": s.contains = schema(v)
-            case "minItems": s.minItems = nonNegative(v, key)
-            case "maxItems": s.maxItems = nonNegative(v, key)
-            case "uniqueItems": s.uniqueItems = bool(v, key) ?? false
-            case "minimum": s.minimum = number(v, key)
-            case "maximum": s.maximum = number(v, key)
-            case "exclusiveMinimum": s.exclusiveMinimum = exclusiveBound(v, key)
-            case "exclusiveMaximum": s.exclusiveMaximum = exclusiveBound(v, key)
-            case "multipleOf": s.multipleOf = number(v, key)
-            case "minLength": s.minLength = nonNegative(v, key)
-            case "maxLength": s.maxLength = nonNegative(v, key)
-            case "pattern": s.pattern = string(v, key)
+            case .prefixItems: s.prefixItems = schemaList(v, key)
+            case .contains: s.contains = schema(v)
+            case .minItems: s.minItems = nonNegative(v, key)
+            case .maxItems: s.maxItems = nonNegative(v, key)
+            case .uniqueItems: s.uniqueItems = bool(v, key) ?? false
+            case .minimum: s.minimum = number(v, key)
+            case .maximum: s.maximum = number(v, key)
+            case .exclusiveMinimum: s.exclusiveMinimum = exclusiveBound(v, key)
+            case .exclusiveMaximum: s.exclusiveMaximum = exclusiveBound(v, key)
+            case .multipleOf: s.multipleOf = number(v, key)
+            case .minLength: s.minLength = nonNegative(v, key)
+            case .maxLength: s.maxLength = nonNegative(v, key)
+            case .pattern: s.pattern = string(v, key)
             default:
                 if !key.hasPrefix("x-") {
                     // Other JSON Schema keywords ($id, $comment, contentMediaType, ...) are kept as written.
@@ -135,7 +139,21 @@ extension DocumentReader {
                 warning("'\(name)' is required but not among the schema's properties", n)
             }
         }
-        return s
+    }
+
+    /// The schema keyword each scalar index of the file spells (nil: none), built once per file:
+    /// each mapping entry is then one array load, not a chain of string comparisons.
+    func schemaKeywords(inFile file: Int32) -> [SchemaKeyword?] {
+        while schemaKeywordTables.count <= Int(file) { schemaKeywordTables.append([]) }
+        let t = files[Int(file)].tree
+        if schemaKeywordTables[Int(file)].count != t.distinctScalarCount {
+            var table = [SchemaKeyword?](repeating: nil, count: t.distinctScalarCount)
+            for keyword in SchemaKeyword.allCases {
+                if let index = t.scalarIndex(of: keyword.rawValue) { table[Int(index)] = keyword }
+            }
+            schemaKeywordTables[Int(file)] = table
+        }
+        return schemaKeywordTables[Int(file)]
     }
 
     /// `type: null` is read by `readTypes` (3.1's null type, or a lenient reading).
@@ -299,4 +317,53 @@ extension DocumentReader {
             for i in chain { state[i] = 2 }
         }
     }
+}
+
+/// The keywords `readSchemaBody` reads, by their text (`x-` and other keys are not among them).
+enum SchemaKeyword: String, CaseIterable {
+    case ref = "$ref"
+    case type
+    case nullable
+    case format
+    case title
+    case description
+    case deprecated
+    case readOnly
+    case writeOnly
+    case `enum`
+    case const
+    case `default`
+    case example
+    case examples
+    case allOf
+    case oneOf
+    case anyOf
+    case not
+    case `if`
+    case then
+    case `else`
+    case discriminator
+    case properties
+    case required
+    case additionalProperties
+    case patternProperties
+    case propertyNames
+    case minProperties
+    case maxProperties
+    case definitions
+    case defs = "$defs"
+    case items
+    case prefixItems
+    case contains
+    case minItems
+    case maxItems
+    case uniqueItems
+    case minimum
+    case maximum
+    case exclusiveMinimum
+    case exclusiveMaximum
+    case multipleOf
+    case minLength
+    case maxLength
+    case pattern
 }

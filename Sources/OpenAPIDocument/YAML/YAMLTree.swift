@@ -98,6 +98,18 @@ public struct YAMLTree: Sendable {
         return r.kind == .scalar ? scalars.strings[Int(r.first)] : nil
     }
 
+    /// The `ScalarTable` index of a scalar's text (equal texts, equal indexes), or nil for a collection.
+    @inline(__always) func scalarIndex(_ id: YAMLNodeID) -> Int32? {
+        let r = records[Int(id.index)]
+        return r.kind == .scalar ? r.first : nil
+    }
+
+    /// The `ScalarTable` index of `text` when some scalar of this tree has that text.
+    func scalarIndex(of text: String) -> Int32? { scalars.index(of: text) }
+
+    /// How many distinct scalar texts the tree holds (scalar indexes are below it).
+    var distinctScalarCount: Int { scalars.count }
+
     public func scalarTag(_ id: YAMLNodeID) -> ScalarTag? {
         let r = records[Int(id.index)]
         return r.kind == .scalar ? r.tag : nil
