@@ -167,6 +167,34 @@ public enum Naming {
         text.unicodeScalars.contains(where: isHidden)
     }
 
+    /// Whether some byte of the text is a control byte, DEL or part of a non-ASCII scalar: only
+    /// such a text can hold a character `isHidden` finds (it may still hold none: a tab, `é`).
+    /// A cheap filter before `containsHidden`, reading eight bytes at a time, as the translator
+    /// checks every scalar of the document and nearly all are printable ASCII.
+    static func mayContainHidden(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080, del = ones &* 0x7F
+            var i = 0
+            while i + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                // Per byte: high bit set, or below 0x20, or equal to 0x7F (the "has less than" and
+                // "has zero byte" tricks: never a miss; a false hit only costs the exact check).
+                let below = (word &- ones &* 0x20) & ~word
+                let xored = word ^ del
+                let isDel = (xored &- ones) & ~xored
+                if (word | below | isDel) & high != 0 { return true }
+                i += 8
+            }
+            while i < bytes.count {
+                if base[i] < 0x20 || base[i] >= 0x7F { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
     /// `list-bills` -> `ListBills`, `banking-accountBalances` -> `BankingAccountBalances`.
     public static func upperCamel(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiUpperCamel(text) }

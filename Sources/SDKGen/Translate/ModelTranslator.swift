@@ -10,6 +10,9 @@ public struct ModelTranslator {
     let document: OpenAPIDocument
     /// `document.schemas.all`, read by id through `[JSONSchema].subscript(id:)` (below).
     let schemas: [JSONSchema]
+    /// `document.operations`, collected once: the document computes it anew on every read
+    /// (a flatMap over all paths), and translation walks it four times.
+    let operations: [SpecOperation]
     let config: GeneratorConfig
     var diagnostics: [Diagnostic] = []
 
@@ -41,6 +44,7 @@ public struct ModelTranslator {
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
         self.document = document
         schemas = document.schemas.all
+        operations = document.operations
         self.config = config
         names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords).union(Naming.moduleTypeNames(config.module)))
     }
@@ -53,7 +57,7 @@ public struct ModelTranslator {
 
     mutating func run() -> SDKModel {
         warnAboutHiddenCharacters()
-        let (extensions, extensionDiagnostics) = VendorExtensions.read(document)
+        let (extensions, extensionDiagnostics) = VendorExtensions.read(document, operations: operations)
         self.extensions = extensions
         diagnostics += extensionDiagnostics
         for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
@@ -96,7 +100,7 @@ public struct ModelTranslator {
                 }
             }
         }
-        for op in document.operations {
+        for op in operations {
             let base = Naming.upperCamel(op.operationId ?? "\(op.method.rawValue) \(op.path)")
             if let body = op.requestBody?.value {
                 for (_, media) in body.content.entries { if let s = media.schema { schemaTypes.append((schemaPointer(s), typeRef(s, hint: base + "Request").type)) } }
@@ -561,7 +565,7 @@ public struct ModelTranslator {
             let tree = file.tree
             for i in 0..<tree.nodeCount {
                 let id = YAMLNodeID(Int32(i))
-                guard let text = tree.scalar(id), text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }),
+                guard let text = tree.scalar(id), Naming.mayContainHidden(text),
                       let scalar = text.unicodeScalars.first(where: { Naming.isHidden($0) && $0 != "\u{FEFF}" }) else { continue }
                 found += 1
                 if found <= 20 {
