@@ -14,6 +14,9 @@ public struct ModelTranslator {
     /// (a flatMap over all paths), and translation walks it four times.
     let operations: [SpecOperation]
     let config: GeneratorConfig
+    /// Answers worked out once per schema or node (`shape`, `jsonPointer`), kept by reference so
+    /// that the non-mutating readers can fill it.
+    private let memo: Memo
     var diagnostics: [Diagnostic] = []
 
     private var names: NameRegistry
@@ -45,6 +48,7 @@ public struct ModelTranslator {
         self.document = document
         schemas = document.schemas.all
         operations = document.operations
+        memo = Memo(schemaCount: schemas.count)
         self.config = config
         names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords).union(Naming.moduleTypeNames(config.module)))
     }
@@ -134,16 +138,32 @@ public struct ModelTranslator {
     /// column), its keys escaped on bytes where they are ASCII (`JSONPointer.escape` reads
     /// `Character`s: path keys, full of `/`, showed in profiles). A node in a sequence, or under a
     /// key that is no scalar, is left to `YAMLTree.pointer`.
+    ///
+    /// Each pointer is its parent's plus one key, so pointers are kept per node (`memo`): schemas
+    /// share their ancestors (`/components/schemas/Bill/properties/...`), walked once.
     private func jsonPointer(of node: NodeRef) -> String {
         let tree = document.files[Int(node.file)].tree
-        var components: [String] = []
+        // From the node up to a node whose pointer is known: the root, one seen before, or one
+        // `YAMLTree.pointer` names (in a sequence, under a key that is no scalar).
+        var chain: [(node: YAMLNodeID, component: String)] = []
         var current = node.node
-        while let parent = tree.parent(current) {
-            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return tree.pointer(node.node) }
-            components.append(Self.escapedPointerComponent(text))
+        var pointer: String
+        while true {
+            if let known = memo.pointers[NodeRef(file: node.file, node: current)] { pointer = known; break }
+            guard let parent = tree.parent(current) else { pointer = ""; break }
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else {
+                pointer = tree.pointer(current)
+                memo.pointers[NodeRef(file: node.file, node: current)] = pointer
+                break
+            }
+            chain.append((current, Self.escapedPointerComponent(text)))
             current = parent
         }
-        return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+        for link in chain.reversed() {
+            pointer += "/" + link.component
+            memo.pointers[NodeRef(file: node.file, node: link.node)] = pointer
+        }
+        return pointer
     }
 
     /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
@@ -171,11 +191,20 @@ public struct ModelTranslator {
         return shape(id) != nil
     }
 
-    enum Shape { case object, stringEnum, oneOf, mergedAllOf }
+    enum Shape: UInt8 { case object, stringEnum, oneOf, mergedAllOf }
+
+    /// What a schema declares, worked out once per schema (`memo`): asked several times each.
+    func shape(_ id: SchemaID) -> Shape? {
+        let known = memo.shapes[Int(id.index)]
+        if known != Memo.unknownShape { return Shape(rawValue: known) }
+        let shape = workOutShape(id)
+        memo.shapes[Int(id.index)] = shape?.rawValue ?? Memo.noShape
+        return shape
+    }
 
     /// Schemas are read field by field (`schemas[id].oneOf`) here and below, never bound or passed
     /// whole: a `JSONSchema` value is a copy of about twenty reference-counted fields.
-    func shape(_ id: SchemaID) -> Shape? {
+    private func workOutShape(_ id: SchemaID) -> Shape? {
         if let values = schemas[id].enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
            schemas[id].types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
             return .stringEnum
@@ -715,6 +744,21 @@ public struct ModelTranslator {
     func declaredProperty(_ typeName: SwiftName, jsonName: String) -> PropertyDeclaration? {
         guard case let .structure(s)? = declaration(named: typeName) else { return nil }
         return s.properties.first { $0.jsonName == jsonName }
+    }
+}
+
+extension ModelTranslator {
+    /// `ModelTranslator`'s answers per schema and per node (see `memo`). They depend on the
+    /// document alone, so a copy of the translator may share them.
+    final class Memo {
+        static let unknownShape: UInt8 = .max
+        static let noShape: UInt8 = .max - 1
+        /// `Shape.rawValue` by schema index, `noShape` for none, `unknownShape` before it is asked.
+        var shapes: [UInt8]
+        /// JSON pointers (without `#`) by node.
+        var pointers: [NodeRef: String] = [:]
+
+        init(schemaCount: Int) { shapes = Array(repeating: Self.unknownShape, count: schemaCount) }
     }
 }
 
