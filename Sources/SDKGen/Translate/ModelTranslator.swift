@@ -14,8 +14,8 @@ public struct ModelTranslator {
     /// (a flatMap over all paths), and translation walks it four times.
     let operations: [SpecOperation]
     let config: GeneratorConfig
-    /// Answers worked out once per schema or node (`shape`, `jsonPointer`), kept by reference so
-    /// that the non-mutating readers can fill it.
+    /// Answers worked out once per schema (`shape`), kept by reference so that the non-mutating
+    /// readers can fill it.
     private let memo: Memo
     var diagnostics: [Diagnostic] = []
 
@@ -138,32 +138,31 @@ public struct ModelTranslator {
     /// column), its keys escaped on bytes where they are ASCII (`JSONPointer.escape` reads
     /// `Character`s: path keys, full of `/`, showed in profiles). A node in a sequence, or under a
     /// key that is no scalar, is left to `YAMLTree.pointer`.
-    ///
-    /// Each pointer is its parent's plus one key, so pointers are kept per node (`memo`): schemas
-    /// share their ancestors (`/components/schemas/Bill/properties/...`), walked once.
     private func jsonPointer(of node: NodeRef) -> String {
         let tree = document.files[Int(node.file)].tree
-        // From the node up to a node whose pointer is known: the root, one seen before, or one
-        // `YAMLTree.pointer` names (in a sequence, under a key that is no scalar).
-        var chain: [(node: YAMLNodeID, component: String)] = []
+        var components: [String] = []
         var current = node.node
-        var pointer: String
-        while true {
-            if let known = memo.pointers[NodeRef(file: node.file, node: current)] { pointer = known; break }
-            guard let parent = tree.parent(current) else { pointer = ""; break }
-            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else {
-                pointer = tree.pointer(current)
-                memo.pointers[NodeRef(file: node.file, node: current)] = pointer
-                break
-            }
-            chain.append((current, Self.escapedPointerComponent(text)))
+        while let parent = tree.parent(current) {
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return tree.pointer(node.node) }
+            components.append(Self.escapedPointerComponent(text))
             current = parent
         }
-        for link in chain.reversed() {
-            pointer += "/" + link.component
-            memo.pointers[NodeRef(file: node.file, node: link.node)] = pointer
+        return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
+    }
+
+    /// The keys from the root down to a node, as written (not escaped): `jsonPointer` without
+    /// escaping, joining and splitting again, for readers that want the keys. Nil when the node
+    /// or an ancestor is no mapping value under a scalar key (in a sequence).
+    private func keyPath(of node: NodeRef) -> [String]? {
+        let tree = document.files[Int(node.file)].tree
+        var keys: [String] = []
+        var current = node.node
+        while let parent = tree.parent(current) {
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return nil }
+            keys.append(text)
+            current = parent
         }
-        return pointer
+        return keys.reversed()
     }
 
     /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
@@ -404,12 +403,12 @@ public struct ModelTranslator {
     /// The name of a schema written as a component or a definition, or in a file of its own
     /// (`fileName`); nil for inline schemas.
     private func placeName(_ id: SchemaID) -> String? {
-        let pointer = jsonPointer(of: schemas[id].source)
-        let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let source = schemas[id].source
+        let parts = keyPath(of: source) ?? jsonPointer(of: source).split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { unescape(String($0)) }
         if parts.count >= 3, parts[0] == "components", parts[1] == "schemas" {
-            if parts.count == 3 { return Naming.upperCamel(unescape(parts[2])) }
+            if parts.count == 3 { return Naming.upperCamel(parts[2]) }
             if parts.count >= 2, parts[parts.count - 2] == "definitions" || parts[parts.count - 2] == "$defs" {
-                return Naming.upperCamel(unescape(parts[parts.count - 1]))
+                return Naming.upperCamel(parts[parts.count - 1])
             }
         }
         return fileName(id)
@@ -748,15 +747,13 @@ public struct ModelTranslator {
 }
 
 extension ModelTranslator {
-    /// `ModelTranslator`'s answers per schema and per node (see `memo`). They depend on the
+    /// `ModelTranslator`'s answers per schema (see `memo`). They depend on the
     /// document alone, so a copy of the translator may share them.
     final class Memo {
         static let unknownShape: UInt8 = .max
         static let noShape: UInt8 = .max - 1
         /// `Shape.rawValue` by schema index, `noShape` for none, `unknownShape` before it is asked.
         var shapes: [UInt8]
-        /// JSON pointers (without `#`) by node.
-        var pointers: [NodeRef: String] = [:]
 
         init(schemaCount: Int) { shapes = Array(repeating: Self.unknownShape, count: schemaCount) }
     }
