@@ -55,7 +55,7 @@ public enum Naming {
 
     /// Words of a name: split at anything that is not a letter or digit, and at lower->Upper steps.
     static func words(_ text: String) -> [String] {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiWords(text) }
+        if isASCII(text) { return asciiWords(text) }
         var words: [String] = []
         var current = ""
         var previousWasLower = false
@@ -162,6 +162,15 @@ public enum Naming {
         }
     }
 
+    /// Whether every UTF-8 byte of the text passes `test`, read from the string's own storage:
+    /// `String.UTF8View.allSatisfy` steps index by index, which showed in translator profiles.
+    @inline(__always) static func allBytes(of text: String, are test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(test) } ?? text.utf8.allSatisfy(test)
+    }
+
+    /// Whether the text is ASCII only (the byte-level naming paths apply).
+    @inline(__always) static func isASCII(_ text: String) -> Bool { allBytes(of: text, are: { $0 < 0x80 }) }
+
     /// Whether text holds a character `isHidden` would escape or drop.
     public static func containsHidden(_ text: String) -> Bool {
         text.unicodeScalars.contains(where: isHidden)
@@ -197,7 +206,7 @@ public enum Naming {
 
     /// `list-bills` -> `ListBills`, `banking-accountBalances` -> `BankingAccountBalances`.
     public static func upperCamel(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiUpperCamel(text) }
+        if isASCII(text) { return asciiUpperCamel(text) }
         var words = words(text)
         if words.isEmpty {
             words = text.unicodeScalars.map { "U" + String($0.value, radix: 16, uppercase: true) }
@@ -215,14 +224,14 @@ public enum Naming {
 
     /// `total_amount` -> `totalAmount`, `URLPath` -> `urlPath`, `self` -> `self` (`SwiftName.rendered` escapes it).
     public static func lowerCamel(_ text: String) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        if isASCII(text) {
             let upper = asciiUpperCamel(text)
             return upper.utf8.first == UInt8(ascii: "_") ? upper : asciiLowerLeadingCapitals(upper)
         }
         let upper = upperCamel(text)
         if upper.hasPrefix("_") { return upper }
         // Lower the leading run of capitals (`URLPath` -> `urlPath`, `ID` -> `id`).
-        if upper.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowerLeadingCapitals(upper) }
+        if isASCII(upper) { return asciiLowerLeadingCapitals(upper) }
         let chars = Array(upper)
         var i = 0
         while i < chars.count && chars[i].isUppercase { i += 1 }
@@ -282,7 +291,7 @@ public enum Naming {
     /// backslashes, controls and hidden characters (`isHidden`) are written as escapes.
     public static func stringLiteralBody(_ text: String) -> String {
         // Most texts need no escape: printable ASCII without quotes or backslashes.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) { return text }
+        if allBytes(of: text, are: { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -337,8 +346,8 @@ public enum Naming {
     public static func docLines(_ text: String) -> [String] {
         if text.isEmpty { return [] }
         // ASCII text without controls but line feeds needs no cleaning.
-        let cleaned = text.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A } ? text : docText(text)
-        if cleaned.utf8.allSatisfy({ $0 < 0x80 }) { return asciiDocLines(cleaned) }
+        let cleaned = allBytes(of: text, are: { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A }) ? text : docText(text)
+        if isASCII(cleaned) { return asciiDocLines(cleaned) }
         var lines = cleaned.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             var l = String(line)
             while l.last == " " { l.removeLast() }

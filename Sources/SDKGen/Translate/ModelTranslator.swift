@@ -167,7 +167,7 @@ public struct ModelTranslator {
 
     /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
     static func escapedPointerComponent(_ text: String) -> String {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return JSONPointer.escape(text) }
+        guard Naming.isASCII(text) else { return JSONPointer.escape(text) }
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
