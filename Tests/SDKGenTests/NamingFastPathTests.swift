@@ -38,6 +38,26 @@ final class NamingFastPathTests: XCTestCase {
         XCTAssertEqual(ModelTranslator.escapedPointerComponent("/entities/{id}"), "~1entities~1{id}")
     }
 
+    /// The eight-bytes-at-a-time filter never misses a text `containsHidden` flags, nor a control
+    /// byte, DEL or non-ASCII byte at any position of a word or of the tail.
+    func testHiddenCharacterFilterFindsEveryByteOutsidePrintableASCII() {
+        let plain = "abcdefghijklmnopqrstuvwx ~!\"{}/"
+        XCTAssertFalse(Naming.mayContainHidden(plain))
+        XCTAssertFalse(Naming.mayContainHidden(""))
+        for odd in ["\u{7F}", "\u{1F}", "\u{0}", "\t", "é", "\u{200B}", "\u{FEFF}"] {
+            for position in 0...plain.count {
+                var text = plain
+                text.insert(contentsOf: odd, at: text.index(text.startIndex, offsetBy: position))
+                XCTAssertTrue(Naming.mayContainHidden(text), "\(odd.unicodeScalars.map(\.value)) at \(position)")
+            }
+        }
+        for text in ["a\u{202E}b", "x\u{2028}", "12345678\u{7}"] where Naming.containsHidden(text) {
+            XCTAssertTrue(Naming.mayContainHidden(text), text)
+        }
+        // Bytes just inside printable ASCII are no hit: space (0x20) and tilde (0x7E).
+        XCTAssertFalse(Naming.mayContainHidden(String(repeating: " ~", count: 9)))
+    }
+
     func testNameRegistryKeepsReservedNamesApartFromClaimedOnes() {
         var names = NameRegistry(reserved: ["hashValue"], capacity: 4)
         XCTAssertEqual(names.claim("hashValue"), "hashValue2")

@@ -69,7 +69,7 @@ extension ModelTranslator {
     mutating func mostCommonErrorModel() -> TypeRef {
         var counts: [TypeRef: Int] = [:]
         var order: [TypeRef] = []
-        for op in document.operations {
+        for op in operations {
             for (code, response) in op.responses where !code.hasPrefix("2") {
                 guard let schema = response.value.content["application/json"]?.schema else { continue }
                 let type = typeRef(schema, hint: "ErrorBody").type

@@ -14,7 +14,7 @@ extension ModelTranslator {
         var resourceIndex: [String: Int] = [:]
         var methodNames: [NameRegistry] = []
 
-        for op in document.operations {
+        for op in operations {
             let tag = op.tags.first ?? "General"
             if resourceIndex[tag] == nil {
                 resourceIndex[tag] = resources.count

@@ -10,7 +10,13 @@ public struct ModelTranslator {
     let document: OpenAPIDocument
     /// `document.schemas.all`, read by id through `[JSONSchema].subscript(id:)` (below).
     let schemas: [JSONSchema]
+    /// `document.operations`, collected once: the document computes it anew on every read
+    /// (a flatMap over all paths), and translation walks it four times.
+    let operations: [SpecOperation]
     let config: GeneratorConfig
+    /// Answers worked out once per schema (`shape`), kept by reference so that the non-mutating
+    /// readers can fill it.
+    private let memo: Memo
     var diagnostics: [Diagnostic] = []
 
     private var names: NameRegistry
@@ -41,6 +47,8 @@ public struct ModelTranslator {
     public init(document: OpenAPIDocument, config: GeneratorConfig) {
         self.document = document
         schemas = document.schemas.all
+        operations = document.operations
+        memo = Memo(schemaCount: schemas.count)
         self.config = config
         names = NameRegistry(reserved: Naming.reservedTypeNames.union(Naming.keywords).union(Naming.moduleTypeNames(config.module)))
     }
@@ -53,7 +61,7 @@ public struct ModelTranslator {
 
     mutating func run() -> SDKModel {
         warnAboutHiddenCharacters()
-        let (extensions, extensionDiagnostics) = VendorExtensions.read(document)
+        let (extensions, extensionDiagnostics) = VendorExtensions.read(document, operations: operations)
         self.extensions = extensions
         diagnostics += extensionDiagnostics
         for (pointer, swiftType) in config.typeOverrides.sorted(by: { $0.key < $1.key }) {
@@ -96,7 +104,7 @@ public struct ModelTranslator {
                 }
             }
         }
-        for op in document.operations {
+        for op in operations {
             let base = Naming.upperCamel(op.operationId ?? "\(op.method.rawValue) \(op.path)")
             if let body = op.requestBody?.value {
                 for (_, media) in body.content.entries { if let s = media.schema { schemaTypes.append((schemaPointer(s), typeRef(s, hint: base + "Request").type)) } }
@@ -142,9 +150,24 @@ public struct ModelTranslator {
         return components.isEmpty ? "" : "/" + components.reversed().joined(separator: "/")
     }
 
+    /// The keys from the root down to a node, as written (not escaped): `jsonPointer` without
+    /// escaping, joining and splitting again, for readers that want the keys. Nil when the node
+    /// or an ancestor is no mapping value under a scalar key (in a sequence).
+    private func keyPath(of node: NodeRef) -> [String]? {
+        let tree = document.files[Int(node.file)].tree
+        var keys: [String] = []
+        var current = node.node
+        while let parent = tree.parent(current) {
+            guard let key = tree.key(ofValue: current), let text = tree.scalar(key) else { return nil }
+            keys.append(text)
+            current = parent
+        }
+        return keys.reversed()
+    }
+
     /// `JSONPointer.escape`, on bytes for ASCII text (where every `Character` but CR LF is one byte).
     static func escapedPointerComponent(_ text: String) -> String {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return JSONPointer.escape(text) }
+        guard Naming.isASCII(text) else { return JSONPointer.escape(text) }
         guard text.utf8.contains(where: { $0 == UInt8(ascii: "~") || $0 == UInt8(ascii: "/") }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count + 8)
@@ -167,11 +190,20 @@ public struct ModelTranslator {
         return shape(id) != nil
     }
 
-    enum Shape { case object, stringEnum, oneOf, mergedAllOf }
+    enum Shape: UInt8 { case object, stringEnum, oneOf, mergedAllOf }
+
+    /// What a schema declares, worked out once per schema (`memo`): asked several times each.
+    func shape(_ id: SchemaID) -> Shape? {
+        let known = memo.shapes[Int(id.index)]
+        if known != Memo.unknownShape { return Shape(rawValue: known) }
+        let shape = workOutShape(id)
+        memo.shapes[Int(id.index)] = shape?.rawValue ?? Memo.noShape
+        return shape
+    }
 
     /// Schemas are read field by field (`schemas[id].oneOf`) here and below, never bound or passed
     /// whole: a `JSONSchema` value is a copy of about twenty reference-counted fields.
-    func shape(_ id: SchemaID) -> Shape? {
+    private func workOutShape(_ id: SchemaID) -> Shape? {
         if let values = schemas[id].enumValues, !values.isEmpty, values.allSatisfy({ isStringOrNull($0) }),
            schemas[id].types.map({ $0.subtracting(.null) == .string || $0.subtracting(.null).isEmpty }) ?? true {
             return .stringEnum
@@ -371,12 +403,12 @@ public struct ModelTranslator {
     /// The name of a schema written as a component or a definition, or in a file of its own
     /// (`fileName`); nil for inline schemas.
     private func placeName(_ id: SchemaID) -> String? {
-        let pointer = jsonPointer(of: schemas[id].source)
-        let parts = pointer.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        let source = schemas[id].source
+        let parts = keyPath(of: source) ?? jsonPointer(of: source).split(separator: "/", omittingEmptySubsequences: false).dropFirst().map { unescape(String($0)) }
         if parts.count >= 3, parts[0] == "components", parts[1] == "schemas" {
-            if parts.count == 3 { return Naming.upperCamel(unescape(parts[2])) }
+            if parts.count == 3 { return Naming.upperCamel(parts[2]) }
             if parts.count >= 2, parts[parts.count - 2] == "definitions" || parts[parts.count - 2] == "$defs" {
-                return Naming.upperCamel(unescape(parts[parts.count - 1]))
+                return Naming.upperCamel(parts[parts.count - 1])
             }
         }
         return fileName(id)
@@ -561,7 +593,7 @@ public struct ModelTranslator {
             let tree = file.tree
             for i in 0..<tree.nodeCount {
                 let id = YAMLNodeID(Int32(i))
-                guard let text = tree.scalar(id), text.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F }),
+                guard let text = tree.scalar(id), Naming.mayContainHidden(text),
                       let scalar = text.unicodeScalars.first(where: { Naming.isHidden($0) && $0 != "\u{FEFF}" }) else { continue }
                 found += 1
                 if found <= 20 {
@@ -711,6 +743,19 @@ public struct ModelTranslator {
     func declaredProperty(_ typeName: SwiftName, jsonName: String) -> PropertyDeclaration? {
         guard case let .structure(s)? = declaration(named: typeName) else { return nil }
         return s.properties.first { $0.jsonName == jsonName }
+    }
+}
+
+extension ModelTranslator {
+    /// `ModelTranslator`'s answers per schema (see `memo`). They depend on the
+    /// document alone, so a copy of the translator may share them.
+    final class Memo {
+        static let unknownShape: UInt8 = .max
+        static let noShape: UInt8 = .max - 1
+        /// `Shape.rawValue` by schema index, `noShape` for none, `unknownShape` before it is asked.
+        var shapes: [UInt8]
+
+        init(schemaCount: Int) { shapes = Array(repeating: Self.unknownShape, count: schemaCount) }
     }
 }
 

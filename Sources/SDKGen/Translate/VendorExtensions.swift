@@ -34,12 +34,13 @@ struct VendorExtensions {
         return methodNameOverrides.last { $0.operationID.firstMatch(in: id, range: range) != nil }?.methodName
     }
 
-    static func read(_ document: OpenAPIDocument) -> (VendorExtensions, [Diagnostic]) {
+    /// `operations` is `document.operations`, passed in so it is collected once per translation.
+    static func read(_ document: OpenAPIDocument, operations: [SpecOperation]) -> (VendorExtensions, [Diagnostic]) {
         var reader = Reader(document: document)
         var result = VendorExtensions()
         result.retry = document.extensions["x-speakeasy-retries"].flatMap { reader.retry($0) }
         if let node = document.extensions["x-speakeasy-name-override"] { result.methodNameOverrides = reader.nameOverrides(node) }
-        for op in document.operations {
+        for op in operations {
             guard let node = op.extensions["x-speakeasy-name-override"] else { continue }
             if case let .string(name) = document.value(of: node) {
                 result.operationMethodNames[op.source] = name
